@@ -1,0 +1,1 @@
+"""Database access: SQLModel tables, the async engine, migrations."""

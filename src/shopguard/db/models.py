@@ -1,0 +1,66 @@
+"""The tables. Every row that belongs to a shopper carries their user id for ownership checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from shopguard.db.types import UTCDateTime
+from shopguard.taxonomy import DEFAULT_PLATFORM, DEFAULT_TIMEZONE, CaseStatus
+
+
+def _utc(nullable: bool = True) -> Column[datetime]:
+    return Column(UTCDateTime(), nullable=nullable)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    language: str | None = Field(default=None, max_length=8)
+    timezone: str = Field(default=DEFAULT_TIMEZONE, max_length=64)
+    is_active: bool = True
+    cases_opened: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("user_id", "number", name="uq_cases_user_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    number: int = Field(description="the shopper's own case number: 1, 2, 3 …")
+    status: str = Field(default=CaseStatus.OPEN, max_length=16, index=True)
+    platform: str = Field(default=DEFAULT_PLATFORM, max_length=16)
+    problem_type: str = Field(max_length=32)
+    category: str | None = Field(default=None, max_length=32)
+    shop_name: str | None = Field(default=None, max_length=200)
+    item: str | None = Field(default=None, max_length=200)
+    order_no: str | None = Field(default=None, max_length=64)
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    quantity: int = 1
+    ordered_at: datetime | None = Field(default=None, sa_column=_utc())
+    signed_at: datetime | None = Field(default=None, sa_column=_utc())
+    live_room_id: str | None = Field(default=None, max_length=64)
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class DialogState(SQLModel, table=True):
+    """Dialog (FSM) state kept in SQL so a half-finished dialog survives a restart."""
+
+    __tablename__ = "dialog_states"
+
+    key: str = Field(primary_key=True, max_length=200)
+    user_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
+    state: str | None = Field(default=None, max_length=200)
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))

@@ -1,0 +1,44 @@
+"""Settings from the environment or `.env` (every variable is documented in `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shopguard.taxonomy import DEFAULT_TIMEZONE, Language
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: SecretStr | None = None
+    telegram_api_base: str | None = None
+    data_dir: Path = Path("./data")
+    database_url: str | None = None
+    redis_url: SecretStr | None = None
+    default_language: Language = Language.ZH
+    default_timezone: str = DEFAULT_TIMEZONE
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8080"
+    log_level: str = "INFO"
+    throttle_rate: float = Field(default=1.5, gt=0, description="messages per second per user")
+    throttle_burst: int = Field(default=8, ge=1)
+
+    @field_validator("bot_token", "redis_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_base", "database_url", "webhook_url", mode="before")
+    @classmethod
+    def _blank_str_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def resolved_database_url(self) -> str:
+        """The configured URL, or a SQLite file under DATA_DIR."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'shopguard.sqlite3').resolve()}"
