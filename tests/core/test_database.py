@@ -1,0 +1,45 @@
+"""The schema comes from the migrations, and they match the models; UTC survives a round trip."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from shopguard.db.migrate import upgrade
+from shopguard.db.models import User
+
+
+async def test_migrations_match_the_models(engine: AsyncEngine) -> None:
+    def diff(connection):  # type: ignore[no-untyped-def]
+        return compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
+
+
+async def test_upgrade_is_idempotent(engine: AsyncEngine) -> None:
+    await upgrade(engine)
+    await upgrade(engine)
+
+
+async def test_instants_are_stored_utc_and_read_back_aware(db: AsyncSession) -> None:
+    shanghai = timezone(timedelta(hours=8))
+    db.add(User(id=7, created_at=datetime(2026, 11, 3, 8, 0, tzinfo=shanghai)))
+    await db.flush()
+    db.expunge_all()
+    user = await db.get(User, 7)
+    assert user is not None
+    assert user.created_at == datetime(2026, 11, 3, 0, 0, tzinfo=UTC)
+    assert user.created_at.tzinfo is not None
+
+
+async def test_sqlite_runs_in_wal_mode(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
+        timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar_one()
+    assert (mode, timeout) == ("wal", 30000)
