@@ -1,0 +1,1 @@
+"""ShopGuard's Telegram adapter: routers, keyboards, texts and middlewares over the core."""

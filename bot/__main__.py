@@ -1,0 +1,87 @@
+"""The composition root: settings → database → dispatcher → polling, webhook or console.
+
+``python -m bot`` polls when BOT_TOKEN is set, serves a webhook when WEBHOOK_URL is set too,
+and opens the console chat when there is no token (or with ``--console``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+
+from bot.app import bot_commands, build_dispatcher
+from bot.console import Console
+from shopguard.clock import system_clock
+from shopguard.db.engine import create_engine, session_factory
+from shopguard.db.migrate import upgrade
+from shopguard.settings import Settings
+from shopguard.taxonomy import Language
+
+log = logging.getLogger("shopguard")
+
+
+def make_bot(settings: Settings) -> Bot:
+    assert settings.bot_token is not None
+    session = None
+    if settings.telegram_api_base:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+    )
+
+
+async def serve_telegram(settings: Settings, dispatcher: Dispatcher) -> None:
+    bot = make_bot(settings)
+    for language in Language:
+        await bot.set_my_commands(bot_commands(language), language_code=language.value)
+    if settings.webhook_url:
+        from bot.webhook import run_webhook
+
+        await run_webhook(settings, dispatcher, bot)
+        return
+    await bot.delete_webhook(drop_pending_updates=False)
+    await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
+
+
+async def run(settings: Settings, *, console: bool) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.resolved_database_url())
+    try:
+        await upgrade(engine)
+        dispatcher = build_dispatcher(settings, session_factory(engine), system_clock)
+        if console:
+            language = "en" if settings.default_language == Language.EN else "zh-hans"
+            await Console(dispatcher, language_code=language).run()
+        else:
+            await serve_telegram(settings, dispatcher)
+    finally:
+        await engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument("--console", action="store_true", help="chat in this terminal")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    console = args.console or settings.bot_token is None
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run(settings, console=console))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Conversation fixtures: the real Dispatcher and routers on a temporary database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiogram import Dispatcher
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.app import build_dispatcher
+from bot.local_chat import LocalChat
+from shopguard.clock import FixedClock
+from shopguard.settings import Settings
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, data_dir=tmp_path / "data", throttle_burst=1000)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def dispatcher(
+    settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> Dispatcher:
+    return build_dispatcher(settings, sessions, clock)
+
+
+@pytest.fixture
+def chat(dispatcher: Dispatcher) -> LocalChat:
+    return LocalChat(dispatcher, user_id=1001, language_code="zh-hans")
+
+
+class _Rows:
+    def __init__(self, rows: list[Any]) -> None:
+        self._rows = rows
+
+    def all(self) -> list[Any]:
+        return list(self._rows)
+
+    def first(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+    def one(self) -> Any:
+        (row,) = self._rows
+        return row
+
+    def scalar_one(self) -> Any:
+        (row,) = self._rows
+        return row[0]
+
+
+class StoredData:
+    """Reads what is stored, each read in its own short transaction.
+
+    A conversation test must not hold a transaction open: under SQLite's write lock it would
+    block the very updates it is checking.
+    """
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def exec(self, statement: Any) -> _Rows:
+        async with self._sessions() as session:
+            return _Rows(list((await session.exec(statement)).all()))
+
+    async def get(self, model: Any, key: Any) -> Any:
+        async with self._sessions() as session:
+            return await session.get(model, key)
+
+    def expire_all(self) -> None:
+        return None
+
+
+@pytest.fixture
+def db(sessions: async_sessionmaker[AsyncSession]) -> StoredData:
+    return StoredData(sessions)

@@ -1,0 +1,48 @@
+"""Flood control: one user's flood is cut with a single notice; other users are untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.app import build_dispatcher
+from bot.local_chat import LocalChat
+from bot.middlewares.throttle import ThrottleMiddleware
+from shopguard.clock import FixedClock
+from shopguard.settings import Settings
+from shopguard.taxonomy import Language
+
+
+def test_bucket_refills_over_time() -> None:
+    now = [0.0]
+    throttle = ThrottleMiddleware(
+        rate=1.0, burst=3, default_language=Language.ZH, monotonic=lambda: now[0]
+    )
+    assert [throttle.allow(1) for _ in range(5)] == [
+        (True, False),
+        (True, False),
+        (True, False),
+        (False, True),
+        (False, False),
+    ]
+    assert throttle.allow(2) == (True, False)
+    now[0] = 2.0
+    assert throttle.allow(1) == (True, False)
+
+
+async def test_flood_gets_one_notice_and_others_still_answered(
+    tmp_path: Path, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, throttle_rate=0.5, throttle_burst=5)  # type: ignore[call-arg]
+    dispatcher = build_dispatcher(settings, sessions, clock)
+    flooder = LocalChat(dispatcher, user_id=1)
+    replies = []
+    for _ in range(50):
+        replies += await flooder.send("/help")
+    notices = [r for r in replies if r.text == "消息太快啦，请稍等几秒再发。"]
+    helps = [r for r in replies if r.text and r.text.startswith("<b>怎么用</b>")]
+    assert len(notices) == 1 and len(helps) == 5
+    calm = flooder.as_user(2)
+    assert (await calm.send("/help"))[0].text.startswith("<b>怎么用</b>")
