@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Integer, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from shopguard.db.types import UTCDateTime
@@ -64,3 +64,40 @@ class DialogState(SQLModel, table=True):
     user_id: int | None = Field(default=None, sa_column=Column(BigInteger, index=True))
     state: str | None = Field(default=None, max_length=200)
     data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+
+class Reminder(SQLModel, table=True):
+    """A message to send at a moment; the database is the single source of truth for delivery.
+
+    ``due_at`` is when the shopper should hear from us; ``available_at`` is when a dispatcher
+    may next try (``due_at`` at first, later a retry time or a lease's expiry), which is what
+    the claim query scans through its index.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_claim", "status", "available_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    case_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), index=True),
+    )
+    kind: str = Field(max_length=16)
+    deadline_key: str | None = Field(default=None, max_length=64)
+    offset_minutes: int | None = None
+    text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    deadline_at: datetime | None = Field(default=None, sa_column=_utc())
+    due_at: datetime = Field(sa_column=_utc(nullable=False))
+    available_at: datetime = Field(sa_column=_utc(nullable=False))
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    lease_owner: str | None = Field(default=None, max_length=80)
+    sent_at: datetime | None = Field(default=None, sa_column=_utc())
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=_utc(nullable=False))

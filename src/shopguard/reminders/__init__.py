@@ -1,0 +1,1 @@
+"""Reminders: stored in the database, claimed with a lease, sent once, acknowledged."""
