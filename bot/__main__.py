@@ -20,9 +20,11 @@ from aiogram.enums import ParseMode
 
 from bot.app import bot_commands, build_dispatcher
 from bot.console import Console
+from bot.runtime import start_reminders
 from shopguard.clock import system_clock
 from shopguard.db.engine import create_engine, session_factory
 from shopguard.db.migrate import upgrade
+from shopguard.reminders.ticker import ReminderTicker
 from shopguard.settings import Settings
 from shopguard.taxonomy import Language
 
@@ -41,8 +43,7 @@ def make_bot(settings: Settings) -> Bot:
     )
 
 
-async def serve_telegram(settings: Settings, dispatcher: Dispatcher) -> None:
-    bot = make_bot(settings)
+async def serve_telegram(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> None:
     for language in Language:
         await bot.set_my_commands(bot_commands(language), language_code=language.value)
     if settings.webhook_url:
@@ -57,15 +58,23 @@ async def serve_telegram(settings: Settings, dispatcher: Dispatcher) -> None:
 async def run(settings: Settings, *, console: bool) -> None:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.resolved_database_url())
+    ticker: ReminderTicker | None = None
     try:
         await upgrade(engine)
-        dispatcher = build_dispatcher(settings, session_factory(engine), system_clock)
+        sessions = session_factory(engine)
+        dispatcher = build_dispatcher(settings, sessions, system_clock)
         if console:
             language = "en" if settings.default_language == Language.EN else "zh-hans"
-            await Console(dispatcher, language_code=language).run()
+            chat = Console(dispatcher, language_code=language)
+            ticker = start_reminders(settings, sessions, chat.chat.bot, system_clock, dispatcher)
+            await chat.run()
         else:
-            await serve_telegram(settings, dispatcher)
+            bot = make_bot(settings)
+            ticker = start_reminders(settings, sessions, bot, system_clock, dispatcher)
+            await serve_telegram(settings, dispatcher, bot)
     finally:
+        if ticker is not None:
+            ticker.stop()
         await engine.dispose()
 
 

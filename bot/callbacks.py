@@ -49,3 +49,8 @@ class PrivacyCb(CallbackData, prefix="pv"):
 
 class CancelCb(CallbackData, prefix="x"):
     pass
+
+
+class ReminderCb(CallbackData, prefix="r"):
+    action: str  # done | hour | morning
+    reminder_id: int

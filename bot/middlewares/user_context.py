@@ -10,6 +10,7 @@ from aiogram.types import TelegramObject
 
 from bot.i18n import texts
 from shopguard.clock import Clock
+from shopguard.reminders.store import resume_user
 from shopguard.settings import Settings
 from shopguard.users import ensure_user, resolve_language
 
@@ -35,6 +36,7 @@ class UserContextMiddleware(BaseMiddleware):
         if not user.is_active:
             user.is_active = True  # they wrote to us again: they unblocked the bot
             data["db"].add(user)
+            await resume_user(data["db"], user.id)
         language = resolve_language(
             user.language, tg_user.language_code, self.settings.default_language
         )

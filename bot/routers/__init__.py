@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import cases, common, fallback, intake, new_case, privacy
+from bot.routers import cases, common, fallback, intake, new_case, privacy, reminders
 
 
 def feature_routers(*, free_text_intake: bool = True) -> list[Router]:
@@ -13,6 +13,7 @@ def feature_routers(*, free_text_intake: bool = True) -> list[Router]:
         new_case.router(),
         cases.router(),
         privacy.router(),
+        reminders.router(),
     ]
     if free_text_intake:
         routers.append(intake.router())

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     throttle_rate: float = Field(default=1.5, gt=0, description="messages per second per user")
     throttle_burst: int = Field(default=8, ge=1)
+    send_rate: float = Field(default=25.0, gt=0, description="proactive messages per second")
+    send_chat_interval: float = Field(default=1.05, ge=0, description="seconds between two")
+    reminder_tick_seconds: float = Field(default=30.0, gt=0)
+    reminder_lease_seconds: float = Field(default=60.0, gt=0)
+    reminder_batch: int = Field(default=50, ge=1)
+    instance_name: str = ""
 
     @field_validator("bot_token", "redis_url", "webhook_secret", mode="before")
     @classmethod

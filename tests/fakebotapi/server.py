@@ -379,6 +379,8 @@ class FakeBotAPI:
         self._reset_records()
 
     def _reset_records(self) -> None:
+        self.sends_in_flight = 0
+        self.last_send_done = 0.0
         self.tokens: Counter[str] = Counter()
         self.token: str | None = None
         """The token of the latest request (any token is accepted unless ``require_token``)."""
@@ -831,6 +833,28 @@ class FakeBotAPI:
     # ------------------------------------------------------------------ HTTP plumbing
 
     async def _handle_method(self, request: web.Request) -> web.Response:
+        key = request.match_info["method"].lower()
+        if key not in SEND_METHODS:
+            return await self._handle_call(request)
+        self.sends_in_flight += 1
+        try:
+            return await self._handle_call(request)
+        finally:
+            self.sends_in_flight -= 1
+            self.last_send_done = time.monotonic()
+
+    async def wait_quiet(self, gap: float = 0.02, timeout: float = 10.0) -> None:
+        """Wait for a moment with no send in flight and none answered in the last ``gap`` s —
+        a moment when a client has no message whose fate it does not know yet."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            idle = time.monotonic() - self.last_send_done
+            if self.sends_in_flight == 0 and idle >= gap:
+                return
+            await asyncio.sleep(min(gap / 4, 0.005))
+        raise WaitTimeout(f"no quiet moment of {gap}s within {timeout}s")
+
+    async def _handle_call(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
         name = request.match_info["method"]
         key = name.lower()

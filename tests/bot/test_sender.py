@@ -1,0 +1,89 @@
+"""The proactive sender against the fake Bot API: limits, 429, 5xx, 403 and 400."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+from bot.sender import ProactiveSender
+from shopguard.ratelimit import SendScheduler
+from shopguard.reminders.dispatch import Blocked, Failed, RetryLater, Sent
+from tests.fakebotapi import FakeBotAPI
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
+    bot = Bot("123:SENDER", session=session)
+    yield bot
+    await session.close()
+
+
+def sender(bot: Bot, *, rate: float = 200.0, chat_interval: float = 0.0) -> ProactiveSender:
+    return ProactiveSender(bot, SendScheduler(rate, chat_interval), backoff_base=0.01)
+
+
+async def test_spacing_keeps_a_chat_under_its_limit_without_any_429(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    fake.set_rate_limits(per_chat=2, window=0.5)
+    s = sender(bot, chat_interval=0.26)
+    outcomes = [await s.send(42, f"m{i}") for i in range(4)]
+    assert all(isinstance(o, Sent) for o in outcomes)
+    assert fake.count_429 == 0 and fake.accepted_sends[42] == 4
+
+
+async def test_a_429_is_waited_out_and_the_message_sent_once(fake: FakeBotAPI, bot: Bot) -> None:
+    fake.set_rate_limits(per_chat=1, window=1.0, retry_after=1)
+    s = sender(bot)
+    assert isinstance(await s.send(7, "first"), Sent)
+    assert isinstance(await s.send(7, "second"), Sent)
+    assert fake.count_429 == 1
+    assert [c.text for c in fake.messages_to(7)] == ["first", "second"]
+    assert s.counts == {"429": 1, "sent": 2}
+
+
+async def test_server_errors_are_retried_with_backoff(fake: FakeBotAPI, bot: Bot) -> None:
+    fake.fail_next(2, status=502, method="sendMessage")
+    s = sender(bot)
+    outcome = await s.send(9, "hello")
+    assert isinstance(outcome, Sent)
+    assert [c.text for c in fake.messages_to(9)] == ["hello"]
+    assert s.counts == {"transient": 2, "sent": 1}
+
+
+async def test_persistent_server_errors_hand_the_message_back_for_later(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    fake.fail_next(10, status=500, method="sendMessage")
+    outcome = await sender(bot).send(9, "hello")
+    assert isinstance(outcome, RetryLater) and outcome.seconds == 30.0
+    assert "TelegramServerError" in outcome.error
+    assert fake.messages_to(9) == []
+
+
+async def test_a_user_who_blocked_the_bot_is_reported_not_retried(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    fake.blocked_chats.add(5)
+    s = sender(bot)
+    assert isinstance(await s.send(5, "hi"), Blocked)
+    assert fake.requests["sendMessage"] == 1
+
+
+async def test_a_refused_message_is_a_permanent_failure(fake: FakeBotAPI, bot: Bot) -> None:
+    html = Bot("123:SENDER", session=bot.session, default=DefaultBotProperties(parse_mode="HTML"))
+    outcome = await ProactiveSender(html, SendScheduler(100, 0)).send(5, "<b>unclosed")
+    assert isinstance(outcome, Failed) and outcome.error.startswith("400 ")
+    assert fake.messages_to(5) == []
