@@ -124,5 +124,5 @@ async def test_a_kill_with_a_send_in_flight_repeats_only_that_one_and_says_so(
     repeated = [text for text, n in counts.items() if n > 1]
     assert len(repeated) == 1 and counts[repeated[0]] == 2
     copies = [c.text for c in fake_api.sent if c.text and repeated[0] in c.text]
-    assert "如果你已经收到过这条提醒" not in copies[0]
-    assert "如果你已经收到过这条提醒" in copies[1]
+    # the slow first try lands whenever the server finishes it; the second try says it may repeat
+    assert sorted("如果你已经收到过这条提醒" in text for text in copies) == [False, True]
