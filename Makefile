@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install run test lint typecheck services bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) lint typecheck
-	$(BIN)/python -m pytest
+# PostgreSQL and Redis for the tests that need them, from Debian's packages (scripts/services.sh)
+services:
+	scripts/services.sh start
+
+test: $(STAMP) lint typecheck services
+	. .services/env && SHOPGUARD_REQUIRE_SERVICES=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	-scripts/services.sh stop
+	rm -rf $(VENV) .services .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,8 +23,36 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+def service_url(name: str) -> str:
+    """A service the project's scripts start (scripts/services.sh); `make test` requires them."""
+    url = os.environ.get(name)
+    if url:
+        return url
+    if os.environ.get("SHOPGUARD_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{name} is not set: run scripts/services.sh start")
+    pytest.skip(f"{name} is not set (scripts/services.sh start)")
+
+
+async def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        await connection.exec_driver_sql("CREATE SCHEMA public")
+    await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database a test runs on; ``parametrize("backend", [...], indirect=True)`` for more."""
+    return str(request.param)
+
+
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
+async def database_url(tmp_path: Path, backend: str) -> str:
+    if backend == "postgres":
+        url = service_url("TEST_POSTGRES_URL")
+        await reset_postgres(url)
+        return url
     return f"sqlite+aiosqlite:///{tmp_path / 'shopguard.sqlite3'}"
 
 

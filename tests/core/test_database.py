@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,6 +15,7 @@ from shopguard.db.migrate import upgrade
 from shopguard.db.models import User
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 async def test_migrations_match_the_models(engine: AsyncEngine) -> None:
     def diff(connection):  # type: ignore[no-untyped-def]
         return compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)

@@ -30,6 +30,8 @@ from shopguard.reminders.store import (
 )
 
 Sessions = async_sessionmaker[AsyncSession]
+# the claim query differs per database (SKIP LOCKED on PostgreSQL): every test runs on both
+pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
 
 
 async def add_reminders(

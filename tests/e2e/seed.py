@@ -11,11 +11,19 @@ from shopguard.db.models import Reminder, User
 
 
 async def seed_due_reminders(
-    data_dir: Path, *, users: int, per_user: int, first_user: int = 500_000, late_by: timedelta
+    data_dir: Path,
+    *,
+    users: int,
+    per_user: int,
+    first_user: int = 500_000,
+    late_by: timedelta,
+    database_url: str | None = None,
 ) -> list[str]:
-    """``users × per_user`` custom reminders that fell due ``late_by`` ago; returns their texts."""
+    """``users × per_user`` custom reminders that fell due ``late_by`` ago; returns their texts.
+
+    Into the bot's SQLite file under ``data_dir``, or into ``database_url`` when given."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite+aiosqlite:///{data_dir / 'shopguard.sqlite3'}")
+    engine = create_engine(database_url or f"sqlite+aiosqlite:///{data_dir / 'shopguard.sqlite3'}")
     await upgrade(engine)
     now = datetime.now(UTC)
     texts = []

@@ -108,8 +108,7 @@ async def mark_sent(
         status=Status.SENT,
         sent_at=now,
         message_id=message_id,
-        lease_owner=None,
-        last_error=None,
+        last_error=None,  # lease_owner stays: which process sent it
     )
 
 
