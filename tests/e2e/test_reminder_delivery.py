@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-import signal
 import re
+import signal
 import sqlite3
 from collections import Counter
 from datetime import timedelta
