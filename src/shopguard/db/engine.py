@@ -11,11 +11,18 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Enough kept-open connections for the reminder dispatcher's concurrent acknowledgements plus
+# the updates being handled: an overflow connection is opened and closed for each use, and
+# opening an aiosqlite connection makes the event loop wait for a new thread to start.
+POOL_SIZE = 24
+POOL_OVERFLOW = 16
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """Create the engine for ``url``; SQLite files get their folder created."""
     parsed = make_url(url)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)

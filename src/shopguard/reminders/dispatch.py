@@ -84,6 +84,9 @@ class ReminderDispatcher:
         self.settings = settings
         self.counts: Counter[str] = Counter()
         self._lock = asyncio.Lock()
+        # Acknowledgements queue here rather than in the database: concurrent writers would
+        # only wait on SQLite's lock (with its busy-handler sleeps) or PostgreSQL's row locks.
+        self._ledger = asyncio.Lock()
 
     async def dispatch_due(self) -> int:
         """Deliver everything due now, batch by batch; returns how many were sent."""
@@ -129,6 +132,10 @@ class ReminderDispatcher:
         return await self._record(reminder, outcome)
 
     async def _record(self, reminder: Claimed, outcome: Outcome) -> bool:
+        async with self._ledger:
+            return await self._write_outcome(reminder, outcome)
+
+    async def _write_outcome(self, reminder: Claimed, outcome: Outcome) -> bool:
         owner = self.settings.owner
         if isinstance(outcome, Sent):
             ok = await mark_sent(
