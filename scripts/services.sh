@@ -41,10 +41,12 @@ start_pg() {
   bin=$(pg_bin)
   mkdir -p "$DIR"
   if [ "$(id -u)" = 0 ]; then chown "$PG_USER" "$DIR"; fi
-  if [ ! -f "$data/PG_VERSION" ]; then
+  if "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+    : # a server of ours (another checkout) already listens there: reuse it
+  elif [ ! -f "$data/PG_VERSION" ]; then
     as_pg "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+  if ! "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
     as_pg "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 start \
       -o "-p $PG_PORT -k $data -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
       >/dev/null
