@@ -1,4 +1,8 @@
-"""One database transaction per update: committed when the handler returns, rolled back on error."""
+"""One database transaction per update: committed when the handler returns, rolled back on error.
+
+A handler about to wait on the network for long (downloading a file) may commit early so no
+database lock is held meanwhile; the session then begins a new transaction on its next use.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,15 @@ class DatabaseMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with self.sessions() as session, session.begin():
+        async with self.sessions() as session:
             token = current_session.set(session)
             try:
                 data["db"] = session
-                return await handler(event, data)
+                result = await handler(event, data)
+                await session.commit()
+                return result
+            except BaseException:
+                await session.rollback()
+                raise
             finally:
                 current_session.reset(token)

@@ -15,6 +15,7 @@ from shopguard.taxonomy import Language
 from shopguard.users import resolve_language
 
 PRUNE_EVERY = 1024
+ALBUM_MEMORY = 60.0  # seconds an album's id is remembered: its later files are not counted
 
 
 @dataclass
@@ -37,6 +38,7 @@ class ThrottleMiddleware(BaseMiddleware):
         self.default_language = default_language
         self.monotonic = monotonic
         self._buckets: dict[int, _Bucket] = {}
+        self._albums: dict[str, float] = {}
         self._seen = 0
 
     def allow(self, user_id: int) -> tuple[bool, bool]:
@@ -64,6 +66,15 @@ class ThrottleMiddleware(BaseMiddleware):
         idle = self.burst / self.rate
         for user_id in [u for u, b in self._buckets.items() if now - b.stamp > idle]:
             del self._buckets[user_id]
+        for album in [a for a, t in self._albums.items() if now - t > ALBUM_MEMORY]:
+            del self._albums[album]
+
+    def album_seen(self, album_id: str) -> bool:
+        """An album (up to 10 files) is one event: only its first file is counted."""
+        if album_id in self._albums:
+            return True
+        self._albums[album_id] = self.monotonic()
+        return False
 
     async def __call__(
         self,
@@ -73,6 +84,9 @@ class ThrottleMiddleware(BaseMiddleware):
     ) -> Any:
         user = getattr(event, "from_user", None)
         if user is None:
+            return await handler(event, data)
+        album = event.media_group_id if isinstance(event, Message) else None
+        if album is not None and self.album_seen(f"{user.id}:{album}"):
             return await handler(event, data)
         allowed, warn = self.allow(user.id)
         if allowed:

@@ -46,3 +46,28 @@ async def test_flood_gets_one_notice_and_others_still_answered(
     assert len(notices) == 1 and len(helps) == 5
     calm = flooder.as_user(2)
     assert (await calm.send("/help"))[0].text.startswith("<b>怎么用</b>")
+
+
+async def test_an_album_of_ten_counts_as_one_message() -> None:
+    throttle = ThrottleMiddleware(rate=0.1, burst=2, default_language=Language.ZH)
+    from aiogram.types import Chat, Message, User
+
+    calls: list[int] = []
+
+    async def handler(event: object, data: dict[str, object]) -> None:
+        calls.append(1)
+
+    user = User(id=5, is_bot=False, first_name="A")
+    for n in range(10):
+        album_file = Message(
+            message_id=n,
+            date=0,
+            chat=Chat(id=5, type="private"),
+            from_user=user,
+            media_group_id="alb-1",
+            caption="x",
+        )
+        await throttle(handler, album_file, {})
+    assert len(calls) == 10
+    assert throttle.allow(5) == (True, False)  # one token left of the burst of two
+    assert throttle.allow(5) == (False, True)

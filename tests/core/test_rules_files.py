@@ -41,7 +41,11 @@ REQUIRED = (
     "source",
     "confidence",
 )
-RULE_FILES = sorted(p.name for p in RULES_DIR.glob("*.toml") if p.name != "intake_keywords.toml")
+# deadline rules: national law, generic defaults, one file per platform (rules/ also holds
+# other features' data files, each tested by its own feature)
+RULE_FILES = sorted(
+    ["law.toml", "generic.toml"] + [f"{p.value}.toml" for p in Platform if p != Platform.OTHER]
+)
 PLATFORM_ONLY_FILES = sorted(set(PLATFORM_FILES.values()) - {GENERIC_FILE})
 
 
