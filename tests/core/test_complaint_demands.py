@@ -385,3 +385,12 @@ def test_malformed_rules_name_the_file_and_rule(
 def test_duplicate_ids_are_refused(tmp_path: Path) -> None:
     with pytest.raises(RulesError, match="duplicate id"):
         read_compensation_file(write(tmp_path, GOOD + GOOD))
+
+
+def test_no_partial_refund_is_offered_when_nothing_less_than_the_price_exists() -> None:
+    facts = ComplaintFacts(
+        platform=Platform.DOUYIN, problem_type=ProblemType.NOT_AS_DESCRIBED, amount_paid_fen=1
+    )
+    kinds = [option.kind for option in propose_demands(facts)]
+    assert DemandKind.PARTIAL_REFUND not in kinds
+    assert DemandKind.FULL_REFUND in kinds

@@ -45,7 +45,10 @@ def propose_demands(
     options: list[DemandOption] = []
     for rule in _fitting(facts, rules):
         if _exclusion(rule, facts) is None:
-            options.append(_option(rule, facts))
+            option = _option(rule, facts)
+            if option.amount_cap_fen is not None and option.amount_cap_fen < 1:
+                continue  # nothing can be asked: a partial refund of a 0.01-yuan purchase
+            options.append(option)
     return options
 
 
