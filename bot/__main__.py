@@ -18,9 +18,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 
-from bot.app import bot_commands, build_dispatcher
+from bot.app import build_dispatcher
 from bot.console import Console
 from bot.runtime import start_reminders
+from bot.startup import announce_commands, until_done
 from shopguard.clock import system_clock
 from shopguard.db.engine import create_engine, session_factory
 from shopguard.db.migrate import upgrade
@@ -44,14 +45,13 @@ def make_bot(settings: Settings) -> Bot:
 
 
 async def serve_telegram(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> None:
-    for language in Language:
-        await bot.set_my_commands(bot_commands(language), language_code=language.value)
+    await announce_commands(bot)
     if settings.webhook_url:
         from bot.webhook import run_webhook
 
         await run_webhook(settings, dispatcher, bot)
         return
-    await bot.delete_webhook(drop_pending_updates=False)
+    await until_done(lambda: bot.delete_webhook(drop_pending_updates=False), "deleteWebhook")
     await dispatcher.start_polling(bot, allowed_updates=dispatcher.resolve_used_update_types())
 
 

@@ -10,6 +10,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.startup import until_done
 from shopguard.settings import Settings
 
 log = logging.getLogger("shopguard.webhook")
@@ -46,10 +47,13 @@ def build_app(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> web.Appli
 async def run_webhook(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> None:
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    await bot.set_webhook(
-        settings.webhook_url,
-        secret_token=secret,
-        allowed_updates=dispatcher.resolve_used_update_types(),
+    await until_done(
+        lambda: bot.set_webhook(
+            settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=dispatcher.resolve_used_update_types(),
+        ),
+        "setWebhook",
     )
     host, _, port = settings.webhook_listen.rpartition(":")
     runner = web.AppRunner(build_app(settings, dispatcher, bot))
