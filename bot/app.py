@@ -9,6 +9,7 @@ from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.evidence_context import EvidenceContextMiddleware, EvidenceLocker
 from bot.i18n import texts
 from bot.middlewares import (
     DatabaseMiddleware,
@@ -22,7 +23,20 @@ from shopguard.clock import Clock
 from shopguard.settings import Settings
 from shopguard.taxonomy import Language
 
-COMMANDS = ("start", "new", "cases", "lang", "tz", "privacy", "cancel", "help")
+COMMANDS = (
+    "start",
+    "new",
+    "cases",
+    "evidence",
+    "unboxing",
+    "deadlines",
+    "remind",
+    "lang",
+    "tz",
+    "privacy",
+    "cancel",
+    "help",
+)
 
 
 def shopguard_router(
@@ -37,6 +51,7 @@ def shopguard_router(
     ``free_text_intake=False`` leaves plain text and unknown commands to the host bot.
     """
     root = Router(name="shopguard")
+    evidence = EvidenceContextMiddleware(EvidenceLocker.from_settings(settings))
     throttle = ThrottleMiddleware(
         settings.throttle_rate, settings.throttle_burst, settings.default_language
     )
@@ -45,6 +60,7 @@ def shopguard_router(
         observer.outer_middleware(throttle)
         observer.outer_middleware(DatabaseMiddleware(sessions))
         observer.outer_middleware(UserContextMiddleware(settings, clock))
+        observer.outer_middleware(evidence)
     root.include_routers(*feature_routers(free_text_intake=free_text_intake))
     return root
 

@@ -19,11 +19,15 @@ from bot.callbacks import (
     PrivacyCb,
     TzCb,
 )
+from bot.deadline_callbacks import RemindCb
+from bot.evidence_callbacks import EvCaseCb
 from bot.i18n import Texts
 from bot.render import case_line
 from shopguard.case_fields import FIELDS
 from shopguard.cases import CasePage
 from shopguard.db.models import Case
+from shopguard.evidence.checklist import Tally
+from shopguard.evidence.unboxing import unboxing_matters
 from shopguard.taxonomy import CaseStatus, Language
 from shopguard.timezones import SUGGESTED
 
@@ -74,8 +78,18 @@ def choices(
 def case_card(case: Case, t: Texts) -> InlineKeyboardMarkup:
     assert case.id is not None
     kb = InlineKeyboardBuilder()
+    count = Tally.from_json(case.evidence_tally).count
+    kb.button(
+        text=t("evidence.button.card", count=count),
+        callback_data=EvCaseCb(action="list", case_id=case.id),
+    )
+    if unboxing_matters(case.problem_type):
+        kb.button(
+            text=t("evidence.button.guide"), callback_data=EvCaseCb(action="guide", case_id=case.id)
+        )
     kb.button(text=t("button.edit"), callback_data=CaseCb(action="fields", case_id=case.id))
     if case.status == CaseStatus.OPEN:
+        kb.button(text=t("remind.button_card"), callback_data=RemindCb(action="new", id=case.id))
         kb.button(
             text=t("button.close_case"), callback_data=CaseCb(action="close", case_id=case.id)
         )
@@ -89,17 +103,23 @@ def case_card(case: Case, t: Texts) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def field_menu(case: Case, t: Texts) -> InlineKeyboardMarkup:
+def field_menu(case: Case, t: Texts, *, more: bool = False) -> InlineKeyboardMarkup:
+    """The facts to edit; the rarer ones (dispute steps, shop promises) in a "more" menu."""
     assert case.id is not None
     kb = InlineKeyboardBuilder()
-    for name in FIELDS:
-        kb.button(text=t(f"field.{name}"), callback_data=FieldCb(case_id=case.id, field=name))
-    kb.adjust(3)
-    kb.row(
-        InlineKeyboardButton(
-            text=t("button.back"), callback_data=CaseCb(action="open", case_id=case.id).pack()
+    for name, field in FIELDS.items():
+        if field.more == more:
+            kb.button(text=t(f"field.{name}"), callback_data=FieldCb(case_id=case.id, field=name))
+    kb.adjust(2 if more else 3)
+    if not more:
+        kb.row(
+            InlineKeyboardButton(
+                text=t("deadlines.more_facts"),
+                callback_data=CaseCb(action="more_fields", case_id=case.id).pack(),
+            )
         )
-    )
+    back = CaseCb(action="fields" if more else "open", case_id=case.id)
+    kb.row(InlineKeyboardButton(text=t("button.back"), callback_data=back.pack()))
     return kb.as_markup()
 
 

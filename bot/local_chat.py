@@ -11,11 +11,22 @@ import itertools
 import mimetypes
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.enums import ParseMode
-from aiogram.types import CallbackQuery, Chat, Document, Message, Update, User
+from aiogram.types import (
+    CallbackQuery,
+    Chat,
+    Document,
+    Message,
+    PhotoSize,
+    Update,
+    User,
+    Video,
+    Voice,
+)
 
 from bot.local_session import BOT_USER, LocalSession, Outgoing
 
@@ -43,6 +54,7 @@ class LocalChat:
         self.chat = Chat(id=user_id, type="private")
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1_000_000)
+        self._file_ids = itertools.count(1)
         self.last_markup_message: Outgoing | None = None
 
     def as_user(self, user_id: int, language_code: str | None = "zh-hans") -> LocalChat:
@@ -51,6 +63,7 @@ class LocalChat:
             self.dispatcher, user_id=user_id, language_code=language_code, session=self.session
         )
         other._update_ids = self._update_ids
+        other._file_ids = self._file_ids
         return other
 
     async def _feed(self, update: Update) -> list[Outgoing]:
@@ -106,15 +119,82 @@ class LocalChat:
 
     async def attach(self, path: Path, caption: str | None = None) -> list[Outgoing]:
         data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()[:32]
-        file_id = f"local-{digest}"
-        self.session.files[file_id] = data
-        document = Document(
-            file_id=file_id,
-            file_unique_id=digest,
-            file_name=path.name,
-            mime_type=mimetypes.guess_type(path.name)[0] or "application/octet-stream",
-            file_size=len(data),
-        )
-        message = self._message(document=document, caption=caption)
+        return await self.send_document(data, path.name, caption=caption)
+
+    async def send_content(self, **fields: object) -> list[Outgoing]:
+        """Any message content (a sticker, a location …) as a user message."""
+        message = self._message(**fields)
         return await self._feed(Update(update_id=next(self._update_ids), message=message))
+
+    def _file(self, data: bytes, unique_id: str | None, size: int | None) -> dict[str, Any]:
+        """Make ``data`` downloadable; ``size`` may claim more than the bytes held.
+
+        The same bytes get the same ``file_unique_id`` (as a file sent again does in Telegram)
+        unless ``unique_id`` says otherwise; every message gets its own ``file_id``.
+        """
+        unique = unique_id or hashlib.sha256(data).hexdigest()[:32]
+        file_id = f"local-{next(self._file_ids)}-{unique}"
+        self.session.files[file_id] = data
+        if size is not None:
+            self.session.announced_sizes[file_id] = size
+        return {
+            "file_id": file_id,
+            "file_unique_id": unique,
+            "file_size": len(data) if size is None else size,
+        }
+
+    async def send_document(
+        self,
+        data: bytes,
+        name: str | None,
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        group: str | None = None,
+        unique_id: str | None = None,
+        size: int | None = None,
+    ) -> list[Outgoing]:
+        mime = mime_type or mimetypes.guess_type(name or "")[0] or "application/octet-stream"
+        document = Document(file_name=name, mime_type=mime, **self._file(data, unique_id, size))
+        return await self.send_content(document=document, caption=caption, media_group_id=group)
+
+    async def send_photo(
+        self,
+        data: bytes,
+        *,
+        caption: str | None = None,
+        group: str | None = None,
+        unique_id: str | None = None,
+        size: int | None = None,
+    ) -> list[Outgoing]:
+        """A compressed Telegram photo: a thumbnail and the full size, smallest first."""
+        thumb = PhotoSize(file_id="thumb", file_unique_id="thumb", width=90, height=68)
+        full = PhotoSize(width=1280, height=960, **self._file(data, unique_id, size))
+        return await self.send_content(photo=[thumb, full], caption=caption, media_group_id=group)
+
+    async def send_video(
+        self,
+        data: bytes,
+        name: str | None = "video.mp4",
+        *,
+        duration: int = 30,
+        caption: str | None = None,
+        group: str | None = None,
+        unique_id: str | None = None,
+        size: int | None = None,
+    ) -> list[Outgoing]:
+        video = Video(
+            width=1280,
+            height=720,
+            duration=duration,
+            file_name=name,
+            mime_type="video/mp4",
+            **self._file(data, unique_id, size),
+        )
+        return await self.send_content(video=video, caption=caption, media_group_id=group)
+
+    async def send_voice(
+        self, data: bytes, *, duration: int = 5, caption: str | None = None
+    ) -> list[Outgoing]:
+        voice = Voice(duration=duration, mime_type="audio/ogg", **self._file(data, None, None))
+        return await self.send_content(voice=voice, caption=caption)

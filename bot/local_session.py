@@ -7,6 +7,7 @@ database, with no network in between.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,14 +15,21 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
     GetFile,
     GetMe,
+    SendAnimation,
+    SendAudio,
     SendDocument,
     SendMessage,
+    SendPhoto,
+    SendVideo,
+    SendVideoNote,
+    SendVoice,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
@@ -36,6 +44,17 @@ from aiogram.types import (
 )
 
 BOT_USER = User(id=100000, is_bot=True, first_name="ShopGuard", username="shopguard_bot")
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what the Bot API lets a bot download
+
+MEDIA_FIELD: dict[type, str] = {
+    SendPhoto: "photo",
+    SendVideo: "video",
+    SendVoice: "voice",
+    SendAudio: "audio",
+    SendAnimation: "animation",
+    SendVideoNote: "video_note",
+}
+SEND_MEDIA = (SendPhoto, SendVideo, SendVoice, SendAudio, SendAnimation, SendVideoNote)
 
 
 @dataclass
@@ -67,6 +86,11 @@ class LocalSession(BaseSession):
         self.on_output = on_output
         self.sent: list[Outgoing] = []
         self.files: dict[str, bytes] = {}
+        self.announced_sizes: dict[str, int] = {}
+        """file id -> the size the user's message claimed (may exceed the bytes held)."""
+        self.download_limit: int | None = TELEGRAM_DOWNLOAD_LIMIT
+        """getFile refuses files announced bigger than this ("file is too big"), like Telegram."""
+        self.downloads: Counter[str] = Counter()
         self._ids = itertools.count(1)
 
     async def close(self) -> None:
@@ -132,10 +156,42 @@ class LocalSession(BaseSession):
             )
             return message, out
         if isinstance(method, GetFile):
-            return File(
-                file_id=method.file_id, file_unique_id=method.file_id, file_path=method.file_id
-            ), None
+            return self._get_file(method), None
+        if isinstance(method, SEND_MEDIA):
+            return await self._send_media(bot, method)
         return True, None
+
+    def _get_file(self, method: GetFile) -> File:
+        if method.file_id not in self.files:
+            raise TelegramBadRequest(method=method, message="Bad Request: invalid file_id")
+        size = self.announced_sizes.get(method.file_id, len(self.files[method.file_id]))
+        if self.download_limit is not None and size > self.download_limit:
+            raise TelegramBadRequest(method=method, message="Bad Request: file is too big")
+        return File(
+            file_id=method.file_id,
+            file_unique_id=method.file_id,
+            file_size=size,
+            file_path=method.file_id,
+        )
+
+    async def _send_media(self, bot: Bot, method: Any) -> tuple[Message, Outgoing]:
+        """sendPhoto/Video/Voice/Audio/Animation/VideoNote: recorded with the bytes sent."""
+        field = MEDIA_FIELD[type(method)]
+        data, name = await self._read(bot, getattr(method, field))
+        chat_id = int(method.chat_id)
+        message = self._message(bot, chat_id, text=None)
+        caption = getattr(method, "caption", None)
+        message = message.model_copy(update={"caption": caption})
+        out = Outgoing(
+            method=f"send{field.title().replace('_', '')}",
+            chat_id=chat_id,
+            text=caption,
+            markup=None,
+            message_id=message.message_id,
+            document=data,
+            filename=name,
+        )
+        return message, out
 
     def _message(
         self, bot: Bot, chat_id: int, *, text: str | None, message_id: int | None = None
@@ -162,6 +218,8 @@ class LocalSession(BaseSession):
         chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        data = self.files[url.rsplit("/", 1)[-1]]
+        file_id = url.rsplit("/", 1)[-1]
+        self.downloads[file_id] += 1
+        data = self.files[file_id]
         for start in range(0, len(data), chunk_size):
             yield data[start : start + chunk_size]

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import CaseCb, ReminderCb
 from bot.i18n import Texts, texts
-from bot.render import moment
+from bot.render import deadline_moment, moment
 from bot.sender import ProactiveSender
 from shopguard.clock import Clock
 from shopguard.db.models import Case, User
@@ -32,7 +32,7 @@ def duration(delta: timedelta, t: Texts) -> str:
         for unit, n in (("days", days), ("hours", hours), ("minutes", mins))
         if n
     ][:2]
-    return "".join(parts) if t.language == "zh" else " ".join(parts) or t("duration.now")
+    return ("" if t.language == "zh" else " ").join(parts) or t("duration.now")
 
 
 def deadline_title(case: Case | None, key: str | None, t: Texts) -> str:
@@ -66,7 +66,7 @@ def reminder_text(
             t(
                 "reminder.deadline",
                 title=escape(deadline_title(case, reminder.deadline_key, t)),
-                due=moment(reminder.deadline_at, tz, t),
+                due=deadline_moment(reminder.deadline_at, tz),
                 left=duration(reminder.deadline_at - now, t),
             )
         )

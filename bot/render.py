@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from html import escape
 
+from bot.evidence_render import card_line as evidence_card_line
 from bot.i18n import Texts
+from shopguard.case_fields import FIELDS
 from shopguard.cases import CasePage
 from shopguard.db.models import Case
 from shopguard.intake import IntakeDraft
@@ -37,15 +39,29 @@ def moment(value: datetime | None, tz: str, t: Texts) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
+def deadline_moment(value: datetime, tz: str) -> str:
+    """A deadline in local time; one at midnight is the end of the day before ("11-29 24:00"),
+    which is how the law counts it — "11-30" would read as a day more than there is."""
+    local = to_local(value, tz)
+    if local.time() == time(0, 0):
+        return (local.date() - timedelta(days=1)).strftime("%Y-%m-%d") + " 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 def field_value(case: Case, name: str, t: Texts, tz: str) -> str:
     value = getattr(case, name)
-    if name in ("platform", "problem_type", "category"):
+    kind = FIELDS[name].kind if name in FIELDS else "text"
+    if kind == "choice":
         return escape(t.label(name, value))
+    if kind == "flag":
+        return escape(t.label(name, None if value is None else "yes" if value else "no"))
+    if kind == "days":
+        return t("deadlines.days", n=value) if value is not None else t("card.unset")
     if name == "amount_fen":
         if value is None:
             return t("card.unset")
         return escape(t("card.amount", amount=format_fen(value), quantity=case.quantity))
-    if name in ("ordered_at", "signed_at"):
+    if kind == "moment":
         return moment(value, tz, t)
     return escape(value) if value else t("card.unset")
 
@@ -59,8 +75,12 @@ def case_card(case: Case, t: Texts, tz: str) -> str:
     lines = [f"<b>{escape(case_title(case, t))}</b>"]
     for name in CARD_FIELDS:
         lines.append(f"{t('field.' + name)}：{field_value(case, name, t, tz)}")
+    for name, field in FIELDS.items():  # the rarer facts only once known
+        if field.more and getattr(case, name) is not None:
+            lines.append(f"{t('field.' + name)}：{field_value(case, name, t, tz)}")
     if case.notes:
         lines.append(f"{t('field.notes')}：{escape(case.notes)}")
+    lines.append(evidence_card_line(case, t))
     lines.append(t("card.created", at=moment(case.created_at, tz, t)))
     if case.status == CaseStatus.CLOSED and case.closed_at:
         lines.append(t("card.closed_at", at=moment(case.closed_at, tz, t)))

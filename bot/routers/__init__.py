@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.routers import cases, common, fallback, intake, new_case, privacy, reminders
+from bot.routers import (
+    cases,
+    common,
+    deadlines,
+    evidence,
+    fallback,
+    intake,
+    new_case,
+    privacy,
+    remind,
+    reminders,
+)
 
 
 def feature_routers(*, free_text_intake: bool = True) -> list[Router]:
@@ -14,6 +25,10 @@ def feature_routers(*, free_text_intake: bool = True) -> list[Router]:
         cases.router(),
         privacy.router(),
         reminders.router(),
+        evidence.router(),
+        deadlines.router(),
+        # its "提醒我…" / "remind me…" detector must see plain text before intake does
+        remind.router(free_text=free_text_intake),
     ]
     if free_text_intake:
         routers.append(intake.router())

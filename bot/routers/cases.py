@@ -17,10 +17,12 @@ from bot.filters import NOT_COMMAND, PLAIN_TEXT
 from bot.i18n import Texts
 from bot.reply import show
 from bot.routers.case_view import show_card
+from bot.routers.deadlines import wake_reminders
 from bot.states import EditField
 from shopguard.case_fields import FIELDS, parse_field
 from shopguard.cases import delete_case, get_case, list_cases, set_field, set_status
 from shopguard.errors import InputError, NotFound
+from shopguard.reminders.ticker import ReminderTicker
 from shopguard.taxonomy import CaseStatus
 
 
@@ -58,22 +60,23 @@ async def on_case_action(
     t: Texts,
     tz: str,
     now: datetime,
+    reminder_ticker: ReminderTicker | None = None,
 ) -> None:
     user_id, case_id, action = query.from_user.id, callback_data.case_id, callback_data.action
     try:
         case = await get_case(db, user_id, case_id)
         if action == "open":
             await state.clear()
-            await show_card(query, case, t, tz)
-        elif action == "fields":
+            await show_card(query, case, t, tz, now)
+        elif action in ("fields", "more_fields"):
             await state.clear()
-            await show(
-                query, t("edit.pick_field", number=case.number), keyboards.field_menu(case, t)
-            )
+            menu = keyboards.field_menu(case, t, more=action == "more_fields")
+            await show(query, t("edit.pick_field", number=case.number), menu)
         elif action in ("close", "reopen"):
             status = CaseStatus.CLOSED if action == "close" else CaseStatus.OPEN
             case = await set_status(db, user_id, case_id, status, now)
-            await show_card(query, case, t, tz)
+            await wake_reminders(db, user_id, reminder_ticker)
+            await show_card(query, case, t, tz, now)
         elif action == "delete":
             await show(
                 query, t("delete.confirm", number=case.number), keyboards.confirm_delete(case_id, t)
@@ -126,11 +129,12 @@ async def on_choice(
     t: Texts,
     tz: str,
     now: datetime,
+    reminder_ticker: ReminderTicker | None = None,
 ) -> None:
     """A value picked on a case: an option of a choice field, or 'clear' (empty value)."""
     user_id, name = query.from_user.id, callback_data.field
     field = FIELDS.get(name)
-    if field is None or (callback_data.value and field.kind != "choice"):
+    if field is None or (callback_data.value and field.choices is None):
         await query.answer(t("button.expired"), show_alert=True)
         return
     try:
@@ -147,11 +151,18 @@ async def on_choice(
         await query.answer(t("button.expired"), show_alert=True)
         return
     await state.clear()
-    await show_card(query, case, t, tz)
+    await wake_reminders(db, user_id, reminder_ticker)
+    await show_card(query, case, t, tz, now)
 
 
 async def on_value(
-    message: Message, state: FSMContext, db: AsyncSession, t: Texts, tz: str, now: datetime
+    message: Message,
+    state: FSMContext,
+    db: AsyncSession,
+    t: Texts,
+    tz: str,
+    now: datetime,
+    reminder_ticker: ReminderTicker | None = None,
 ) -> None:
     data = await state.get_data()
     case_id, name = int(data.get("case_id", 0)), str(data.get("field", ""))
@@ -170,8 +181,9 @@ async def on_value(
         )
         return
     await state.clear()
+    await wake_reminders(db, case.user_id, reminder_ticker)
     await message.answer(t("edit.saved", field=t(f"field.{name}")))
-    await show_card(message, case, t, tz)
+    await show_card(message, case, t, tz, now)
 
 
 async def on_value_not_text(message: Message, t: Texts) -> None:

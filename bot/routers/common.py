@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from aiogram import F, Router
@@ -82,10 +83,11 @@ async def on_tz(
     db: AsyncSession,
     user: User,
     t: Texts,
+    now: datetime,
     command: CommandObject | None = None,
 ) -> None:
     if command is not None and command.args:
-        await _apply_tz(event, state, db, user, t, command.args)
+        await _apply_tz(event, state, db, user, t, command.args, now)
         return
     await state.set_state(TzInput.value)
     await show(event, t("tz.ask", current=user.timezone), keyboards.timezones(t))
@@ -98,14 +100,15 @@ async def on_tz_chosen(
     db: AsyncSession,
     user: User,
     t: Texts,
+    now: datetime,
 ) -> None:
-    await _apply_tz(query, state, db, user, t, callback_data.zone)
+    await _apply_tz(query, state, db, user, t, callback_data.zone, now)
 
 
 async def on_tz_typed(
-    message: Message, state: FSMContext, db: AsyncSession, user: User, t: Texts
+    message: Message, state: FSMContext, db: AsyncSession, user: User, t: Texts, now: datetime
 ) -> None:
-    await _apply_tz(message, state, db, user, t, message.text or "")
+    await _apply_tz(message, state, db, user, t, message.text or "", now)
 
 
 async def _apply_tz(
@@ -115,9 +118,10 @@ async def _apply_tz(
     user: User,
     t: Texts,
     text: str,
+    now: datetime,
 ) -> None:
     try:
-        zone = await set_timezone(db, user, text)
+        zone = await set_timezone(db, user, text, now=now)
     except InputError:
         await show(event, t("tz.bad", text=escape(text[:64])), keyboards.timezones(t))
         await state.set_state(TzInput.value)

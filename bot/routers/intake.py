@@ -145,7 +145,7 @@ async def on_save(
         notes=draft.notes,
     )
     await state.clear()
-    await show_new_case(query, case, t, tz)
+    await show_new_case(query, case, t, tz, now)
 
 
 async def on_discard(query: CallbackQuery, state: FSMContext, t: Texts) -> None:

@@ -79,7 +79,7 @@ async def on_problem(
         problem_type=callback_data.value,
     )
     await state.clear()
-    await show_new_case(query, case, t, tz)
+    await show_new_case(query, case, t, tz, now)
 
 
 async def on_typed_instead(message: Message, t: Texts) -> None:

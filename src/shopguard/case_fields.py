@@ -18,7 +18,21 @@ from shopguard.errors import InputError
 from shopguard.money import AmountError, parse_amount
 from shopguard.taxonomy import Category, Platform, ProblemType
 
-Kind = Literal["text", "code", "amount", "quantity", "moment", "choice"]
+Kind = Literal["text", "code", "amount", "quantity", "moment", "choice", "days", "flag"]
+
+
+class PriceProtectStart(StrEnum):
+    """Where the shop's 价保 period is counted from (``CaseFacts.price_protect_from``)."""
+
+    ORDER = "order"
+    SIGNED = "signed"
+
+
+class YesNo(StrEnum):
+    """The buttons of a ``flag`` field, stored as True / False."""
+
+    YES = "yes"
+    NO = "no"
 
 
 @dataclass(frozen=True)
@@ -28,6 +42,11 @@ class CaseField:
     max_length: int = 200
     choices: type[StrEnum] | None = None
     required: bool = False
+    more: bool = False  # a rarer fact: edited from the "more facts" menu
+
+
+def _more(name: str, kind: Kind = "moment", choices: type[StrEnum] | None = None) -> CaseField:
+    return CaseField(name, kind, choices=choices, more=True)
 
 
 FIELDS: dict[str, CaseField] = {
@@ -45,10 +64,27 @@ FIELDS: dict[str, CaseField] = {
         CaseField("signed_at", "moment"),
         CaseField("live_room_id", "code", max_length=64),
         CaseField("notes", "text", max_length=2000),
+        # what starts or changes the deadlines (shopguard.case_deadlines), rarer than the above
+        _more("paid_at"),
+        _more("return_days_promise", "days"),
+        _more("price_protect_days", "days"),
+        _more("price_protect_from", "choice", PriceProtectStart),
+        _more("jd_self_operated", "flag", YesNo),
+        _more("seller_contacted_at"),
+        _more("return_requested_at"),
+        _more("return_received_at"),
+        _more("dispute_opened_at"),
+        _more("seller_refused_at"),
+        _more("ticket_filed_at"),
+        _more("complaint_12315_filed_at"),
+        _more("complaint_12315_accepted_at"),
+        _more("last_tracking_at"),
+        _more("knew_of_harm_at"),
     )
 }
 
 MAX_QUANTITY = 9999
+MAX_DAYS = 365
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{3,63}")
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
@@ -72,11 +108,11 @@ def parse_field(name: str, text: str, *, now: datetime, tz: str) -> str | int | 
     text = clean_text(text)
     if not text:
         raise InputError("empty")
-    if field.kind == "choice":
+    if field.kind in ("choice", "flag"):
         assert field.choices is not None
         if text not in field.choices._value2member_map_:
             raise InputError("bad_choice")
-        return text
+        return text == YesNo.YES if field.kind == "flag" else text
     if len(text) > field.max_length:
         raise InputError("too_long", max=field.max_length, length=len(text))
     if field.kind == "text":
@@ -95,10 +131,21 @@ def parse_field(name: str, text: str, *, now: datetime, tz: str) -> str | int | 
             raise InputError(f"amount.{err.code}") from err
     if field.kind == "quantity":
         return _parse_quantity(text)
+    if field.kind == "days":
+        return _parse_days(text)
     try:
         return parse_moment(text, now, tz).at
     except DateError as err:
         raise InputError(f"date.{err.code}") from err
+
+
+def _parse_days(text: str) -> int:
+    """A shop's promise in days: "15", "15天", "15 days"."""
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    digits = re.sub(r"\s*(?:天|日|days?|d)$", "", folded)
+    if not digits.isdecimal() or not 1 <= int(digits) <= MAX_DAYS:
+        raise InputError("days.range", max=MAX_DAYS)
+    return int(digits)
 
 
 def _parse_quantity(text: str) -> int:

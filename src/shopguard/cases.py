@@ -15,9 +15,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shopguard.case_deadlines import DEADLINE_FACTS
 from shopguard.case_fields import FIELDS
 from shopguard.db.models import Case, User
 from shopguard.errors import InputError, NotFound
+from shopguard.evidence.cleanup import release_case_files
+from shopguard.reminders.schedule import sync_case_reminders
 from shopguard.taxonomy import DEFAULT_PLATFORM, CaseStatus, ProblemType
 
 PAGE_SIZE = 5
@@ -59,6 +62,9 @@ async def open_case(
     )
     session.add_all([user, case])
     await session.flush()
+    user.active_case_id = case.id  # the conversation is now about this case: files sent go here
+    await session.flush()
+    await sync_case_reminders(session, case, now)
     return case
 
 
@@ -115,6 +121,8 @@ async def set_field(
     case.updated_at = now
     session.add(case)
     await session.flush()
+    if name in DEADLINE_FACTS:  # the deadlines moved: re-plan their reminders
+        await sync_case_reminders(session, case, now)
     return case
 
 
@@ -131,10 +139,14 @@ async def set_status(
     case.updated_at = now
     session.add(case)
     await session.flush()
+    await sync_case_reminders(session, case, now)  # closed: cancelled; reopened: re-planned
     return case
 
 
 async def delete_case(session: AsyncSession, user_id: int, case_id: int) -> None:
+    """Delete the case with its evidence; stored files go after commit unless another case of
+    the same shopper still holds the same content."""
     case = await get_case(session, user_id, case_id)
+    await release_case_files(session, user_id, case_id)
     await session.delete(case)
     await session.flush()

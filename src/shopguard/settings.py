@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     throttle_rate: float = Field(default=1.5, gt=0, description="messages per second per user")
     throttle_burst: int = Field(default=8, ge=1)
+    evidence_max_file_mb: int = Field(default=100, ge=1, description="largest file kept on disk")
+    evidence_quota_mb: int = Field(default=500, ge=1, description="disk space per shopper")
+    telegram_download_limit_mb: int = Field(default=20, ge=0, description="0: unlimited")
+    telegram_upload_limit_mb: int = Field(default=50, ge=0, description="0: unlimited")
     send_rate: float = Field(default=25.0, gt=0, description="proactive messages per second")
     send_chat_interval: float = Field(default=1.05, ge=0, description="seconds between two")
     reminder_tick_seconds: float = Field(default=30.0, gt=0)

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shopguard.db.models import User
+from shopguard.reminders.schedule import resync_user
 from shopguard.taxonomy import DEFAULT_TIMEZONE, Language
 from shopguard.timezones import parse_timezone
 
@@ -40,8 +41,10 @@ async def set_language(session: AsyncSession, user: User, language: Language) ->
     await session.flush()
 
 
-async def set_timezone(session: AsyncSession, user: User, text: str) -> str:
+async def set_timezone(session: AsyncSession, user: User, text: str, *, now: datetime) -> str:
+    """Set the zone; deadlines count local days and quiet hours are local: re-plan reminders."""
     user.timezone = parse_timezone(text)
     session.add(user)
     await session.flush()
+    await resync_user(session, user.id, now)
     return user.timezone

@@ -21,9 +21,24 @@ class User(SQLModel, table=True):
     id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     language: str | None = Field(default=None, max_length=8)
     timezone: str = Field(default=DEFAULT_TIMEZONE, max_length=64)
+    reminder_offsets: str | None = Field(
+        default=None,
+        max_length=64,
+        description="minutes before a deadline to remind ('4320,1440,180'); '' off; None default",
+    )
+    quiet_hours: str | None = Field(
+        default=None,
+        max_length=16,
+        description="local 'HH:MM-HH:MM' with no reminders; 'off'; None the default 22:00-08:00",
+    )
     is_active: bool = True
     cases_opened: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     created_at: datetime = Field(sa_column=_utc(nullable=False))
+    active_case_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, nullable=True),
+        description="the case open in the conversation, where files sent go (checked on use)",
+    )
 
 
 class Case(SQLModel, table=True):
@@ -48,11 +63,32 @@ class Case(SQLModel, table=True):
     quantity: int = 1
     ordered_at: datetime | None = Field(default=None, sa_column=_utc())
     signed_at: datetime | None = Field(default=None, sa_column=_utc())
+    # moments and shop promises that start or change deadlines (shopguard.case_deadlines)
+    paid_at: datetime | None = Field(default=None, sa_column=_utc())
+    return_requested_at: datetime | None = Field(default=None, sa_column=_utc())
+    return_received_at: datetime | None = Field(default=None, sa_column=_utc())
+    seller_contacted_at: datetime | None = Field(default=None, sa_column=_utc())
+    dispute_opened_at: datetime | None = Field(default=None, sa_column=_utc())
+    seller_refused_at: datetime | None = Field(default=None, sa_column=_utc())
+    ticket_filed_at: datetime | None = Field(default=None, sa_column=_utc())
+    complaint_12315_filed_at: datetime | None = Field(default=None, sa_column=_utc())
+    complaint_12315_accepted_at: datetime | None = Field(default=None, sa_column=_utc())
+    knew_of_harm_at: datetime | None = Field(default=None, sa_column=_utc())
+    last_tracking_at: datetime | None = Field(default=None, sa_column=_utc())
+    return_days_promise: int | None = None
+    price_protect_days: int | None = None
+    price_protect_from: str | None = Field(default=None, max_length=8)
+    jd_self_operated: bool | None = None
     live_room_id: str | None = Field(default=None, max_length=64)
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(sa_column=_utc(nullable=False))
     updated_at: datetime = Field(sa_column=_utc(nullable=False))
     closed_at: datetime | None = Field(default=None, sa_column=_utc())
+    evidence_tally: str = Field(
+        default="{}",
+        sa_column=Column(Text, nullable=False, default="{}", server_default="{}"),
+        description="cache of the case's evidence per kind (shopguard.evidence.checklist.Tally)",
+    )
 
 
 class DialogState(SQLModel, table=True):
@@ -101,3 +137,59 @@ class Reminder(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class EvidenceItem(SQLModel, table=True):
+    """One file of evidence in a case. ``sha256`` names the stored file (None: kept by reference
+    only, ``not_stored_reason`` says why); ``kind`` is None until the shopper classifies it."""
+
+    __tablename__ = "evidence_items"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    case_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    kind: str | None = Field(default=None, max_length=32)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    media: str = Field(max_length=16)
+    file_id: str = Field(max_length=255)
+    file_unique_id: str = Field(max_length=64, index=True)
+    file_name: str | None = Field(default=None, max_length=255)
+    mime_type: str | None = Field(default=None, max_length=128)
+    size: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    sha256: str | None = Field(default=None, max_length=64, index=True)
+    not_stored_reason: str | None = Field(default=None, max_length=32)
+    original_at: datetime | None = Field(default=None, sa_column=_utc())
+    original_source: str | None = Field(default=None, max_length=16)
+    camera: str | None = Field(default=None, max_length=128)
+    duration_s: int | None = None
+    batch: str | None = Field(default=None, max_length=16, index=True)
+    unboxing_answers: str = Field(
+        default="{}", sa_column=Column(Text, nullable=False, default="{}")
+    )
+    received_at: datetime = Field(sa_column=_utc(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class EvidenceTick(SQLModel, table=True):
+    """A checklist item the shopper holds offline and ticked by hand."""
+
+    __tablename__ = "evidence_ticks"
+
+    case_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    )
+    item: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    ticked_at: datetime = Field(sa_column=_utc(nullable=False))

@@ -27,6 +27,11 @@ async def mark_done(session: AsyncSession, user_id: int, reminder_id: int) -> in
     reminder = await get_reminder(session, user_id, reminder_id)
     if reminder.deadline_key is None or reminder.case_id is None:
         return 0
+    if reminder.status == Status.SENT:
+        # the deadline's record of Done even when nothing was left pending: re-planning
+        # (shopguard.reminders.schedule) never reminds of a Done deadline again
+        reminder.status = Status.DONE
+        session.add(reminder)
     result = await session.exec(
         update(Reminder)
         .where(

@@ -1,0 +1,167 @@
+"""The content-addressed file store under ``DATA_DIR/evidence``.
+
+Layout: ``users/<user id>/<first two hex digits>/<sha-256>``. The path comes from the hash alone
+(validated as 64 hex digits), so no name a shopper chose ever reaches the file system. Each
+shopper has a folder of their own: one shopper deleting their data cannot remove a file another
+still needs, and "delete everything of mine" is one folder.
+
+Writing streams: bytes go to a temporary file in ``tmp/`` (same file system) while they are
+hashed, are flushed to disk, and the file is then atomically renamed to its content path — a
+crash leaves a stray temporary file, never a half-written evidence file. Memory stays at one
+write buffer whatever the size of the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from shopguard.evidence.source import ByteSource
+
+WRITE_BUFFER = 256 * 1024
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+class TooLarge(Exception):
+    """The stream went past ``limit`` bytes; nothing was kept."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"more than {limit} bytes")
+        self.limit = limit
+
+
+class EmptyFile(Exception):
+    """The stream had no bytes at all; nothing was kept."""
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    sha256: str
+    size: int
+    created: bool  # False when the same content was already stored for this shopper
+
+
+class EvidenceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    # ------------------------------------------------------------------ paths
+
+    def user_dir(self, user_id: int) -> Path:
+        return self.root / "users" / str(int(user_id))
+
+    def path(self, user_id: int, sha256: str) -> Path:
+        if not _SHA256_HEX.fullmatch(sha256):
+            raise ValueError("not a sha-256 hex digest")
+        return self.user_dir(user_id) / sha256[:2] / sha256
+
+    def exists(self, user_id: int, sha256: str) -> bool:
+        return self.path(user_id, sha256).is_file()
+
+    # ------------------------------------------------------------------ writing
+
+    async def put(
+        self, user_id: int, source: ByteSource, *, max_bytes: int | None = None
+    ) -> StoredBlob:
+        """Stream ``source`` into the store; raises TooLarge, EmptyFile or the source's error."""
+        fd, name = await asyncio.to_thread(self._temp_file)
+        temp = Path(name)
+        try:
+            digest, size = await self._stream_into(fd, source, max_bytes)
+            if size == 0:
+                raise EmptyFile()
+            sha = digest.hexdigest()
+            created = await asyncio.to_thread(_install, temp, self.path(user_id, sha))
+            return StoredBlob(sha256=sha, size=size, created=created)
+        finally:
+            await asyncio.to_thread(_discard, temp)
+
+    def _temp_file(self) -> tuple[int, str]:
+        folder = self.root / "tmp"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return tempfile.mkstemp(dir=folder, prefix="incoming-")  # mode 0600
+
+    async def _stream_into(
+        self, fd: int, source: ByteSource, max_bytes: int | None
+    ) -> tuple[hashlib._Hash, int]:
+        digest = hashlib.sha256()
+        size = 0
+        buffer = bytearray()
+        with os.fdopen(fd, "wb", buffering=0) as fh:
+            async for chunk in source.chunks():
+                size += len(chunk)
+                if max_bytes is not None and size > max_bytes:
+                    raise TooLarge(max_bytes)
+                digest.update(chunk)
+                buffer += chunk
+                if len(buffer) >= WRITE_BUFFER:
+                    # written in place: the buffer is not touched until the write returns
+                    await asyncio.to_thread(fh.write, buffer)
+                    buffer.clear()
+            if buffer:
+                await asyncio.to_thread(fh.write, buffer)
+            await asyncio.to_thread(os.fsync, fh.fileno())
+        return digest, size
+
+    # ------------------------------------------------------------------ reading
+
+    def open(self, user_id: int, sha256: str) -> BinaryIO:
+        """Open a stored file for reading (blocking: call from a thread in async code)."""
+        return self.path(user_id, sha256).open("rb")
+
+    def verify(self, user_id: int, sha256: str) -> bool:
+        """Whether the stored file is there and still has the content its name promises."""
+        digest = hashlib.sha256()
+        try:
+            with self.open(user_id, sha256) as fh:
+                while chunk := fh.read(WRITE_BUFFER):
+                    digest.update(chunk)
+        except FileNotFoundError:
+            return False
+        return digest.hexdigest() == sha256
+
+    # ------------------------------------------------------------------ removing
+
+    def remove(self, user_id: int, sha256: str) -> bool:
+        """Remove one stored file (and its folder when empty); False when it was not there."""
+        path = self.path(user_id, sha256)
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # only succeeds when empty
+        return True
+
+    def remove_user(self, user_id: int) -> None:
+        """Remove every stored file of the shopper."""
+        shutil.rmtree(self.user_dir(user_id), ignore_errors=True)
+
+    def stored_hashes(self, user_id: int) -> set[str]:
+        """Every content hash on disk for the shopper (for checks and repairs)."""
+        folder = self.user_dir(user_id)
+        if not folder.is_dir():
+            return set()
+        return {p.name for p in folder.glob("??/*") if _SHA256_HEX.fullmatch(p.name)}
+
+
+def _discard(temp: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+
+
+def _install(temp: Path, final: Path) -> bool:
+    """Move the finished temporary file to its content path; False if it was already there."""
+    final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if final.is_file():
+        return False
+    os.replace(temp, final)
+    return True

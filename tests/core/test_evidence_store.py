@@ -1,0 +1,95 @@
+"""The content-addressed store: streamed, hashed, atomic; nothing half-written is ever kept."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from shopguard.evidence.source import BytesSource, FileUnavailable
+from shopguard.evidence.store import EmptyFile, EvidenceStore, TooLarge
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EvidenceStore:
+    return EvidenceStore(tmp_path / "evidence")
+
+
+def leftovers(store: EvidenceStore) -> list[Path]:
+    folder = store.root / "tmp"
+    return list(folder.iterdir()) if folder.exists() else []
+
+
+async def test_put_streams_into_a_path_named_by_the_sha256(store: EvidenceStore) -> None:
+    data = bytes(range(256)) * 1000  # 256 000 bytes, several chunks
+    blob = await store.put(7, BytesSource(data, chunk_size=10_000))
+    expected = hashlib.sha256(data).hexdigest()
+    assert (blob.sha256, blob.size, blob.created) == (expected, len(data), True)
+    path = store.path(7, expected)
+    assert path == store.root / "users" / "7" / expected[:2] / expected
+    assert path.read_bytes() == data
+    assert path.stat().st_mode & 0o777 == 0o600  # the shopper's evidence is private
+    assert store.verify(7, expected)
+    assert leftovers(store) == []
+
+
+async def test_the_same_content_is_stored_once_per_shopper(store: EvidenceStore) -> None:
+    first = await store.put(7, BytesSource(b"same bytes"))
+    second = await store.put(7, BytesSource(b"same bytes"))
+    other_user = await store.put(8, BytesSource(b"same bytes"))
+    assert first.sha256 == second.sha256 == other_user.sha256
+    assert (first.created, second.created, other_user.created) == (True, False, True)
+    assert store.stored_hashes(7) == {first.sha256}
+    assert store.path(7, first.sha256) != store.path(8, first.sha256)
+
+
+async def test_a_stream_over_the_limit_is_refused_and_leaves_nothing(store: EvidenceStore) -> None:
+    with pytest.raises(TooLarge) as err:
+        await store.put(7, BytesSource(b"x" * 5000, chunk_size=1000), max_bytes=4096)
+    assert err.value.limit == 4096
+    assert leftovers(store) == [] and store.stored_hashes(7) == set()
+
+
+async def test_an_empty_stream_is_refused(store: EvidenceStore) -> None:
+    with pytest.raises(EmptyFile):
+        await store.put(7, BytesSource(b""))
+    assert leftovers(store) == []
+
+
+async def test_a_download_failing_midway_leaves_no_partial_file(store: EvidenceStore) -> None:
+    class Broken:
+        async def chunks(self) -> AsyncIterator[bytes]:
+            yield b"first part"
+            raise FileUnavailable("unavailable")
+
+    with pytest.raises(FileUnavailable):
+        await store.put(7, Broken())
+    assert leftovers(store) == [] and store.stored_hashes(7) == set()
+
+
+@pytest.mark.parametrize(
+    "bad", ["../../etc/passwd", "g" * 64, "A" * 64, "0" * 63, "", "0" * 62 + "/x"]
+)
+def test_paths_come_only_from_a_real_sha256(store: EvidenceStore, bad: str) -> None:
+    with pytest.raises(ValueError):
+        store.path(7, bad)
+
+
+async def test_remove_and_remove_user(store: EvidenceStore) -> None:
+    one = await store.put(7, BytesSource(b"one"))
+    two = await store.put(7, BytesSource(b"two"))
+    assert store.remove(7, one.sha256) is True
+    assert store.remove(7, one.sha256) is False
+    if one.sha256[:2] != two.sha256[:2]:
+        assert not store.path(7, one.sha256).parent.exists()  # empty folders go too
+    assert store.stored_hashes(7) == {two.sha256}
+    store.remove_user(7)
+    assert not store.user_dir(7).exists()
+
+
+async def test_verify_notices_a_changed_file(store: EvidenceStore) -> None:
+    blob = await store.put(7, BytesSource(b"original"))
+    store.path(7, blob.sha256).write_bytes(b"tampered")
+    assert not store.verify(7, blob.sha256)
