@@ -41,7 +41,11 @@ async def reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
-@pytest.fixture(params=["sqlite"])
+# `make test` runs the suite once on SQLite and once more with SHOPGUARD_TEST_DATABASE=postgres
+DEFAULT_BACKEND = os.environ.get("SHOPGUARD_TEST_DATABASE", "sqlite")
+
+
+@pytest.fixture(params=[DEFAULT_BACKEND])
 def backend(request: pytest.FixtureRequest) -> str:
     """The database a test runs on; ``parametrize("backend", [...], indirect=True)`` for more."""
     return str(request.param)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiogram import Dispatcher
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,18 +17,35 @@ from bot.app import build_dispatcher
 from bot.local_chat import LocalChat
 from shopguard.clock import FixedClock
 from shopguard.settings import Settings
+from tests.conftest import service_url
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, data_dir=tmp_path / "data", throttle_burst=1000)  # type: ignore[call-arg]
+async def redis_url() -> str | None:
+    """Dialog state in Redis when SHOPGUARD_TEST_REDIS=1 (the scale-out profile), else in SQL."""
+    if os.environ.get("SHOPGUARD_TEST_REDIS") != "1":
+        return None
+    url = service_url("TEST_REDIS_URL")
+    client = Redis.from_url(url)
+    await client.flushdb()
+    await client.aclose()
+    return url
 
 
 @pytest.fixture
-def dispatcher(
+def settings(tmp_path: Path, redis_url: str | None) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, data_dir=tmp_path / "data", throttle_burst=1000, redis_url=redis_url
+    )
+
+
+@pytest.fixture
+async def dispatcher(
     settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
-) -> Dispatcher:
-    return build_dispatcher(settings, sessions, clock)
+) -> AsyncIterator[Dispatcher]:
+    dispatcher = build_dispatcher(settings, sessions, clock)
+    yield dispatcher
+    await dispatcher.storage.close()
 
 
 @pytest.fixture
