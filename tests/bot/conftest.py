@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiogram import Dispatcher
+from aiogram.fsm.storage.base import StorageKey
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -97,3 +98,10 @@ class StoredData:
 @pytest.fixture
 def db(sessions: async_sessionmaker[AsyncSession]) -> StoredData:
     return StoredData(sessions)
+
+
+async def dialog_of(chat: LocalChat) -> tuple[str | None, dict[str, Any]]:
+    """The shopper's dialog state and data as stored — in SQL or Redis, whichever is configured."""
+    key = StorageKey(bot_id=chat.bot.id, chat_id=chat.chat.id, user_id=chat.user.id)
+    storage = chat.dispatcher.storage
+    return await storage.get_state(key), await storage.get_data(key)

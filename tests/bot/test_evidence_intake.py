@@ -255,15 +255,14 @@ async def test_english_speakers_get_english(dispatcher: object, db: StoredData) 
 async def test_a_finished_batch_leaves_no_dialog_state_behind(
     chat: LocalChat, db: StoredData
 ) -> None:
-    from shopguard.db.models import DialogState
+    from tests.bot.conftest import dialog_of
 
     await new_case(chat)
     await chat.send_document(pdf_bytes(), "a.pdf")
-    waiting = (await db.exec(select(DialogState).where(DialogState.user_id == chat.user.id))).all()
-    assert len(waiting) == 1 and "ev_batch" in waiting[0].data  # the album may still grow
+    _, waiting = await dialog_of(chat)
+    assert "ev_batch" in waiting  # the album may still grow
     await chat.press("订单页")
-    rows = (await db.exec(select(DialogState).where(DialogState.user_id == chat.user.id))).all()
-    assert rows == []
+    assert await dialog_of(chat) == (None, {})
 
 
 async def test_files_go_to_the_case_card_the_shopper_opened_last(

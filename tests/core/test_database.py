@@ -40,6 +40,7 @@ async def test_instants_are_stored_utc_and_read_back_aware(db: AsyncSession) -> 
     assert user.created_at.tzinfo is not None
 
 
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 async def test_sqlite_runs_in_wal_mode(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
