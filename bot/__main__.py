@@ -20,6 +20,7 @@ from aiogram.enums import ParseMode
 
 from bot.app import build_dispatcher
 from bot.console import Console
+from bot.retry import RetryRequestMiddleware
 from bot.runtime import start_reminders
 from bot.startup import announce_commands, until_done
 from shopguard.clock import system_clock
@@ -37,11 +38,13 @@ def make_bot(settings: Settings) -> Bot:
     session = None
     if settings.telegram_api_base:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
-    return Bot(
+    bot = Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    bot.session.middleware(RetryRequestMiddleware())
+    return bot
 
 
 async def serve_telegram(settings: Settings, dispatcher: Dispatcher, bot: Bot) -> None:

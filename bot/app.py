@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.evidence_context import EvidenceContextMiddleware, EvidenceLocker
 from bot.i18n import texts
+from bot.middlewares.errors import UnhandledErrors
 from bot.middlewares import (
     DatabaseMiddleware,
     ErrorBoundaryMiddleware,
@@ -89,6 +90,7 @@ def build_dispatcher(
 ) -> Dispatcher:
     storage, isolation = build_storage(settings, sessions)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    dispatcher.errors.register(UnhandledErrors(settings.default_language).handle)
     dispatcher.include_router(shopguard_router(settings=settings, sessions=sessions, clock=clock))
     return dispatcher
 

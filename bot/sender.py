@@ -22,6 +22,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
+from bot.retry import own_retries
 from shopguard.ratelimit import SendScheduler
 from shopguard.reminders.dispatch import Blocked, Failed, Outcome, RetryLater, Sent
 
@@ -45,7 +46,8 @@ class ProactiveSender:
         for attempt in range(INLINE_TRIES):
             await self.scheduler.acquire(chat_id)
             try:
-                message = await self.bot.send_message(chat_id, text, reply_markup=markup)
+                with own_retries():
+                    message = await self.bot.send_message(chat_id, text, reply_markup=markup)
             except TelegramRetryAfter as err:
                 self.counts["429"] += 1
                 log.warning("429 for chat %s: waiting %s s", chat_id, err.retry_after)

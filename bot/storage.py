@@ -6,7 +6,9 @@ the dialog step and the data it saved commit together or not at all.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -14,10 +16,14 @@ from typing import Any
 
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shopguard.db.models import DialogState
+
+log = logging.getLogger("shopguard.storage")
+READ_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 current_session: ContextVar[AsyncSession | None] = ContextVar("shopguard_session", default=None)
 
@@ -49,6 +55,24 @@ class SQLStorage(BaseStorage):
         async with self._sessions() as own, own.begin():
             yield own
 
+    async def _read_state(self, key: StorageKey) -> DialogState | None:
+        """Read outside an update's transaction, riding out a database reconnect.
+
+        aiogram reads the dialog state before any handler runs, so a failure here would lose the
+        update; a restarted database is given a few seconds to come back instead."""
+        if current_session.get() is not None:
+            async with self._session() as session:
+                return await session.get(DialogState, storage_key(key))
+        for delay in READ_RETRY_DELAYS:
+            try:
+                async with self._session() as session:
+                    return await session.get(DialogState, storage_key(key))
+            except (DBAPIError, OSError) as err:
+                log.warning("dialog state read failed (%s); retrying in %s s", err, delay)
+                await asyncio.sleep(delay)
+        async with self._session() as session:
+            return await session.get(DialogState, storage_key(key))
+
     async def _row(self, session: AsyncSession, key: StorageKey) -> DialogState:
         row = await session.get(DialogState, storage_key(key))
         return row or DialogState(key=storage_key(key), user_id=key.user_id)
@@ -68,9 +92,8 @@ class SQLStorage(BaseStorage):
             await self._save(session, row)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session() as session:
-            row = await session.get(DialogState, storage_key(key))
-            return row.state if row else None
+        row = await self._read_state(key)
+        return row.state if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         async with self._session() as session:
@@ -79,9 +102,8 @@ class SQLStorage(BaseStorage):
             await self._save(session, row)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session() as session:
-            row = await session.get(DialogState, storage_key(key))
-            return dict(json.loads(row.data)) if row else {}
+        row = await self._read_state(key)
+        return dict(json.loads(row.data)) if row else {}
 
     async def close(self) -> None:
         return None
