@@ -5,19 +5,21 @@ from __future__ import annotations
 from aiogram import Dispatcher, Router
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.evidence_context import EvidenceContextMiddleware, EvidenceLocker
 from bot.i18n import texts
-from bot.middlewares.errors import UnhandledErrors
 from bot.middlewares import (
     DatabaseMiddleware,
     ErrorBoundaryMiddleware,
     ThrottleMiddleware,
     UserContextMiddleware,
 )
+from bot.middlewares.dedup import UpdateDedupMiddleware
+from bot.middlewares.errors import UnhandledErrors
 from bot.routers import feature_routers
 from bot.storage import SQLStorage
 from shopguard.clock import Clock
@@ -32,6 +34,10 @@ COMMANDS = (
     "unboxing",
     "deadlines",
     "remind",
+    "price",
+    "complaint",
+    "advise",
+    "stats",
     "lang",
     "tz",
     "privacy",
@@ -71,12 +77,6 @@ def build_storage(
 ) -> tuple[BaseStorage, BaseEventIsolation]:
     """Dialog state in SQL by default, in Redis when REDIS_URL is set."""
     if settings.redis_url is not None:
-        from aiogram.fsm.storage.redis import (
-            DefaultKeyBuilder,
-            RedisEventIsolation,
-            RedisStorage,
-        )
-
         storage = RedisStorage.from_url(
             settings.redis_url.get_secret_value(),
             key_builder=DefaultKeyBuilder(with_destiny=True),
@@ -90,6 +90,8 @@ def build_dispatcher(
 ) -> Dispatcher:
     storage, isolation = build_storage(settings, sessions)
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
+    redis = storage.redis if isinstance(storage, RedisStorage) else None
+    dispatcher.update.outer_middleware(UpdateDedupMiddleware(redis))
     dispatcher.errors.register(UnhandledErrors(settings.default_language).handle)
     dispatcher.include_router(shopguard_router(settings=settings, sessions=sessions, clock=clock))
     return dispatcher

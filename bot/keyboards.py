@@ -19,15 +19,19 @@ from bot.callbacks import (
     PrivacyCb,
     TzCb,
 )
+from bot.complaint_callbacks import CpCaseCb
 from bot.deadline_callbacks import RemindCb
 from bot.evidence_callbacks import EvCaseCb
 from bot.i18n import Texts
+from bot.price_callbacks import PriceCb
 from bot.render import case_line
+from bot.timeline_callbacks import TlCb
 from shopguard.case_fields import FIELDS
 from shopguard.cases import CasePage
 from shopguard.db.models import Case
 from shopguard.evidence.checklist import Tally
 from shopguard.evidence.unboxing import unboxing_matters
+from shopguard.price_protection import has_protection
 from shopguard.taxonomy import CaseStatus, Language
 from shopguard.timezones import SUGGESTED
 
@@ -86,6 +90,16 @@ def case_card(case: Case, t: Texts) -> InlineKeyboardMarkup:
     if unboxing_matters(case.problem_type):
         kb.button(
             text=t("evidence.button.guide"), callback_data=EvCaseCb(action="guide", case_id=case.id)
+        )
+    kb.button(text=t("timeline.button.log"), callback_data=TlCb(action="log", case_id=case.id))
+    kb.button(text=t("advice.button.card"), callback_data=TlCb(action="advise", case_id=case.id))
+    kb.button(
+        text=t("complaint.button_card"),
+        callback_data=CpCaseCb(action="channels", case_id=case.id),
+    )
+    if has_protection(case):
+        kb.button(
+            text=t("price.button.card"), callback_data=PriceCb(action="show", case_id=case.id)
         )
     kb.button(text=t("button.edit"), callback_data=CaseCb(action="fields", case_id=case.id))
     if case.status == CaseStatus.OPEN:

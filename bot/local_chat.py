@@ -30,6 +30,8 @@ from aiogram.types import (
 
 from bot.local_session import BOT_USER, LocalSession, Outgoing
 
+_UPDATE_IDS = itertools.count(1)
+
 
 class LocalChat:
     def __init__(
@@ -52,7 +54,7 @@ class LocalChat:
             id=user_id, is_bot=False, first_name=first_name, language_code=language_code
         )
         self.chat = Chat(id=user_id, type="private")
-        self._update_ids = itertools.count(1)
+        self._update_ids = _UPDATE_IDS  # unique per bot, as Telegram's are
         self._message_ids = itertools.count(1_000_000)
         self._file_ids = itertools.count(1)
         self.last_markup_message: Outgoing | None = None
@@ -62,7 +64,6 @@ class LocalChat:
         other = LocalChat(
             self.dispatcher, user_id=user_id, language_code=language_code, session=self.session
         )
-        other._update_ids = self._update_ids
         other._file_ids = self._file_ids
         return other
 

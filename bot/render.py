@@ -7,6 +7,8 @@ from html import escape
 
 from bot.evidence_render import card_line as evidence_card_line
 from bot.i18n import Texts
+from bot.price_card import card_line as price_card_line
+from bot.timeline_view import card_line as timeline_card_line
 from shopguard.case_fields import FIELDS
 from shopguard.cases import CasePage
 from shopguard.db.models import Case
@@ -61,6 +63,8 @@ def field_value(case: Case, name: str, t: Texts, tz: str) -> str:
         if value is None:
             return t("card.unset")
         return escape(t("card.amount", amount=format_fen(value), quantity=case.quantity))
+    if kind == "amount":
+        return format_fen(value) if value is not None else t("card.unset")
     if kind == "moment":
         return moment(value, tz, t)
     return escape(value) if value else t("card.unset")
@@ -81,6 +85,10 @@ def case_card(case: Case, t: Texts, tz: str) -> str:
     if case.notes:
         lines.append(f"{t('field.notes')}：{escape(case.notes)}")
     lines.append(evidence_card_line(case, t))
+    price_line = price_card_line(case, t)
+    if price_line is not None:
+        lines.append(price_line)
+    lines.append(timeline_card_line(case, t, tz))
     lines.append(t("card.created", at=moment(case.created_at, tz, t)))
     if case.status == CaseStatus.CLOSED and case.closed_at:
         lines.append(t("card.closed_at", at=moment(case.closed_at, tz, t)))

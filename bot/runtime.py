@@ -1,4 +1,5 @@
-"""Background work of a running bot: the reminder dispatcher and its ticker."""
+"""Background work of a running bot: the reminder dispatcher and its ticker, and the price
+watches (价保) on the same scheduler and sender."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from aiogram import Bot, Dispatcher
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.price_alerts import price_watch_job, schedule_price_watches
 from bot.reminder_notifier import TelegramNotifier
 from bot.sender import ProactiveSender
 from shopguard.clock import Clock
@@ -48,4 +50,7 @@ def start_reminders(
     )
     dispatcher["reminder_ticker"] = ticker
     ticker.start()
+    # price watches (价保) tick on the same scheduler and speak through the same sender
+    price_job = price_watch_job(settings, sessions, sender, clock, instance_name(settings))
+    schedule_price_watches(ticker.scheduler, price_job)
     return ticker

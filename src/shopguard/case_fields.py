@@ -60,6 +60,7 @@ FIELDS: dict[str, CaseField] = {
         CaseField("order_no", "code", max_length=64),
         CaseField("amount_fen", "amount"),
         CaseField("quantity", "quantity"),
+        CaseField("unit_price_fen", "amount"),  # 价保: the price paid per unit
         CaseField("ordered_at", "moment"),
         CaseField("signed_at", "moment"),
         CaseField("live_room_id", "code", max_length=64),
@@ -80,6 +81,9 @@ FIELDS: dict[str, CaseField] = {
         _more("complaint_12315_accepted_at"),
         _more("last_tracking_at"),
         _more("knew_of_harm_at"),
+        # what the escalation advisor weighs (shopguard.case_advice)
+        _more("injury_or_hazard", "flag", YesNo),
+        _more("special_price", "flag", YesNo),
     )
 }
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     reminder_lease_seconds: float = Field(default=60.0, gt=0)
     reminder_batch: int = Field(default=50, ge=1)
     instance_name: str = ""
+    price_check_minutes: int = Field(default=180, ge=1, description="watched page: every n min")
+    price_alert_threshold_fen: int = Field(default=100, ge=0, description="smaller drops: no alert")
+    price_fetch_allow_loopback: bool = False  # tests fetching from a local server only
 
     @field_validator("bot_token", "redis_url", "webhook_secret", mode="before")
     @classmethod

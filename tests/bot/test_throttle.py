@@ -71,3 +71,29 @@ async def test_an_album_of_ten_counts_as_one_message() -> None:
     assert len(calls) == 10
     assert throttle.allow(5) == (True, False)  # one token left of the burst of two
     assert throttle.allow(5) == (False, True)
+
+
+async def test_200_messages_in_10_seconds_one_notice_and_the_calm_user_is_always_answered(
+    tmp_path: Path, sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, throttle_rate=1.5, throttle_burst=8)  # type: ignore[call-arg]
+    dispatcher = build_dispatcher(settings, sessions, clock)
+    now = [1000.0]
+    for observer in (dispatcher.sub_routers[0].message, dispatcher.sub_routers[0].callback_query):
+        for middleware in observer.outer_middleware:
+            if isinstance(middleware, ThrottleMiddleware):
+                middleware.monotonic = lambda: now[0]
+    flooder, calm = LocalChat(dispatcher, user_id=1), LocalChat(dispatcher, user_id=2)
+    flood_replies, calm_answers = [], 0
+    for n in range(200):
+        now[0] += 0.05  # 200 messages over 10 seconds
+        flood_replies += await flooder.send("/help")
+        if n % 20 == 0:
+            calm_answers += any(
+                (r.text or "").startswith("<b>怎么用</b>") for r in await calm.send("/help")
+            )
+    notices = [r for r in flood_replies if r.text == "消息太快啦，请稍等几秒再发。"]
+    answered = [r for r in flood_replies if (r.text or "").startswith("<b>怎么用</b>")]
+    assert len(notices) == 1
+    assert len(answered) <= 8 + 1.5 * 10 + 1  # the burst plus the sustained rate
+    assert calm_answers == 10

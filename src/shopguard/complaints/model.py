@@ -189,6 +189,7 @@ class Complaint:
     missing_evidence: tuple[str, ...] = ()
     complainant: Complainant = Complainant()
     reply_by: datetime | date | None = None
+    statement: str | None = None  # the shopper's own one-line problem statement (replaces ours)
 
     def __post_init__(self) -> None:
         numbers = [entry.number for entry in self.evidence]

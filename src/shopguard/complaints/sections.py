@@ -68,6 +68,9 @@ class Context:
         return L.label(L.PROBLEMS, self.complaint.facts.problem_type, self.lang)
 
     def statement(self) -> str:
+        own = self.complaint.statement
+        if own is not None and not blank(own):
+            return own.strip().rstrip("。.！!")
         text = L.label(L.PROBLEM_STATEMENTS, self.complaint.facts.problem_type, self.lang)
         return text if self.zh else text[0].upper() + text[1:]
 

@@ -61,6 +61,11 @@ class Case(SQLModel, table=True):
     order_no: str | None = Field(default=None, max_length=64)
     amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
     quantity: int = 1
+    unit_price_fen: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger, nullable=True),
+        description="price paid per unit (价保); None: amount / quantity when it divides",
+    )
     ordered_at: datetime | None = Field(default=None, sa_column=_utc())
     signed_at: datetime | None = Field(default=None, sa_column=_utc())
     # moments and shop promises that start or change deadlines (shopguard.case_deadlines)
@@ -89,6 +94,17 @@ class Case(SQLModel, table=True):
         sa_column=Column(Text, nullable=False, default="{}", server_default="{}"),
         description="cache of the case's evidence per kind (shopguard.evidence.checklist.Tally)",
     )
+    # escalation advisor facts (issue #6) and the card's cache of the case timeline
+    injury_or_hazard: bool | None = None
+    special_price: bool | None = None
+    timeline_digest: str = Field(
+        default="{}",
+        sa_column=Column(Text, nullable=False, default="{}", server_default="{}"),
+        description="cache of the timeline for the card (shopguard.timeline.Digest)",
+    )
+    # complaint drafts (issue #4): the seller's identity on the shop's 资质 page, for 12315
+    seller_business_name: str | None = Field(default=None, max_length=200)
+    seller_address: str | None = Field(default=None, max_length=300)
 
 
 class DialogState(SQLModel, table=True):
@@ -193,3 +209,149 @@ class EvidenceTick(SQLModel, table=True):
         )
     )
     ticked_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class TimelineEvent(SQLModel, table=True):
+    """One step of a dispute (shopguard.escalation.TimelineEntry, stored as its JSON form)."""
+
+    __tablename__ = "case_timeline"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    case_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    kind: str = Field(max_length=32)
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class ComplainantProfile(SQLModel, table=True):
+    """The shopper's real identity for 12315 complaints, kept for reuse (never in other drafts)."""
+
+    __tablename__ = "complainant_profiles"
+
+    user_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    )
+    name: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=32)
+    address: str | None = Field(default=None, max_length=300)
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class ComplaintDraft(SQLModel, table=True):
+    """A case's complaint for one channel: the shopper's choices; its texts are the versions."""
+
+    __tablename__ = "complaint_drafts"
+    __table_args__ = (UniqueConstraint("case_id", "channel", name="uq_complaint_drafts_case"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    case_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    channel: str = Field(max_length=16)
+    language: str = Field(default="zh", max_length=8)
+    demand_rule: str | None = Field(default=None, max_length=64)
+    demand_amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    reply_by: datetime | None = Field(default=None, sa_column=_utc())
+    reply_by_asked: bool = False
+    problem_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    demand_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    masked: bool = False
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+    updated_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class ComplaintVersion(SQLModel, table=True):
+    """One rendered text of a draft; the newest is the current one."""
+
+    __tablename__ = "complaint_versions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("complaint_drafts.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    number: int
+    language: str = Field(max_length=8)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
+
+
+class PriceObservation(SQLModel, table=True):
+    """One price of a case's item at a moment (价保 history): reported by the shopper
+    (``origin`` manual) or read from the watched page (``page``). ``amount_fen`` is None when
+    the page could not be read; ``unreadable`` then says why."""
+
+    __tablename__ = "price_observations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    case_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    at: datetime = Field(sa_column=_utc(nullable=False))
+    amount_fen: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    currency: str | None = Field(default=None, max_length=12)
+    unreadable: str | None = Field(default=None, max_length=32)
+    origin: str = Field(max_length=8)
+
+
+class PriceWatchRow(SQLModel, table=True):
+    """A product page watched for a case's 价保 window; the database holds the schedule
+    (``next_check_at``) and the watch's memory (``state``, JSON); ``lease_until`` keeps one
+    process per check."""
+
+    __tablename__ = "price_watches"
+    __table_args__ = (Index("ix_price_watches_due", "status", "next_check_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    case_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cases.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="active", max_length=16)
+    stop_reason: str | None = Field(default=None, max_length=32)
+    state: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    next_check_at: datetime = Field(sa_column=_utc(nullable=False))
+    lease_until: datetime | None = Field(default=None, sa_column=_utc())
+    lease_owner: str | None = Field(default=None, max_length=80)
+    last_checked_at: datetime | None = Field(default=None, sa_column=_utc())
+    created_at: datetime = Field(sa_column=_utc(nullable=False))
