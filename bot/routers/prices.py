@@ -19,6 +19,7 @@ from aiogram import F, Router
 from aiogram.dispatcher.event.bases import SkipHandler
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -172,15 +173,39 @@ async def on_captioned_screenshot(
     raise SkipHandler
 
 
-async def on_ask_price(
-    query: CallbackQuery, callback_data: PriceCb, state: FSMContext, db: AsyncSession, t: Texts
+async def _ask(
+    query: CallbackQuery,
+    callback_data: PriceCb,
+    state: FSMContext,
+    db: AsyncSession,
+    t: Texts,
+    awaiting: State,
+    prompt: str,
 ) -> None:
+    """Start a one-answer dialog about the shopper's own case."""
     case = await _owned(query, db, callback_data.case_id, t)
     if case is None:
         return
-    await state.set_state(PriceInput.amount)
+    await state.set_state(awaiting)
     await state.update_data(case_id=case.id)
-    await show(query, t("price.ask_price"), view.prompt_keyboard(callback_data.case_id, t))
+    await show(query, t(prompt), view.prompt_keyboard(callback_data.case_id, t))
+
+
+async def _answered_case(
+    message: Message, state: FSMContext, db: AsyncSession, user: User, t: Texts
+) -> Case | None:
+    """The case a typed answer belongs to; gone (deleted meanwhile) ends the dialog."""
+    case = await _dialog_case(state, db, user)
+    if case is None:
+        await state.clear()
+        await message.answer(t("case.not_found"))
+    return case
+
+
+async def on_ask_price(
+    query: CallbackQuery, callback_data: PriceCb, state: FSMContext, db: AsyncSession, t: Texts
+) -> None:
+    await _ask(query, callback_data, state, db, t, PriceInput.amount, "price.ask_price")
 
 
 async def on_price_typed(
@@ -192,12 +217,9 @@ async def on_price_typed(
     tz: str,
     now: datetime,
 ) -> None:
-    case = await _dialog_case(state, db, user)
-    if case is None:
-        await state.clear()
-        await message.answer(t("case.not_found"))
-        return
-    await _report(message, state, db, user, case, message.text or "", t, tz, now)
+    case = await _answered_case(message, state, db, user, t)
+    if case is not None:
+        await _report(message, state, db, user, case, message.text or "", t, tz, now)
 
 
 async def _dialog_case(state: FSMContext, db: AsyncSession, user: User) -> Case | None:
@@ -368,12 +390,7 @@ async def on_claim(
 async def on_ask_url(
     query: CallbackQuery, callback_data: PriceCb, state: FSMContext, db: AsyncSession, t: Texts
 ) -> None:
-    case = await _owned(query, db, callback_data.case_id, t)
-    if case is None:
-        return
-    await state.set_state(PriceInput.url)
-    await state.update_data(case_id=case.id)
-    await show(query, t("price.ask_url"), view.prompt_keyboard(callback_data.case_id, t))
+    await _ask(query, callback_data, state, db, t, PriceInput.url, "price.ask_url")
 
 
 async def on_url_typed(
@@ -385,12 +402,9 @@ async def on_url_typed(
     tz: str,
     now: datetime,
 ) -> None:
-    case = await _dialog_case(state, db, user)
-    if case is None:
-        await state.clear()
-        await message.answer(t("case.not_found"))
-        return
-    await _watch(message, state, db, user, case, (message.text or "").strip(), t, tz, now)
+    case = await _answered_case(message, state, db, user, t)
+    if case is not None:
+        await _watch(message, state, db, user, case, (message.text or "").strip(), t, tz, now)
 
 
 async def _watch(
