@@ -16,6 +16,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # opening an aiosqlite connection makes the event loop wait for a new thread to start.
 POOL_SIZE = 24
 POOL_OVERFLOW = 16
+# Execution option of a connection that only reads: SQLite then takes no write lock for it.
+READ_ONLY = "shopguard_read_only"
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -49,6 +51,8 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> AsyncEngine
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            return  # autocommit: each read sees the latest commit, and no lock is taken
         # IMMEDIATE takes the write lock up front: two transactions that read and then write
         # would otherwise fail with "database is locked" instead of waiting their turn.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
