@@ -22,6 +22,7 @@ from bot.app import build_dispatcher
 from bot.console import Console
 from bot.retry import RetryRequestMiddleware
 from bot.runtime import start_reminders
+from bot.save_first import CommitBeforeSending
 from bot.startup import announce_commands, until_done
 from shopguard.clock import system_clock
 from shopguard.db.engine import create_engine, session_factory
@@ -43,6 +44,7 @@ def make_bot(settings: Settings) -> Bot:
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML),
     )
+    bot.session.middleware(CommitBeforeSending())
     bot.session.middleware(RetryRequestMiddleware())
     return bot
 

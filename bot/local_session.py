@@ -43,6 +43,8 @@ from aiogram.types import (
     User,
 )
 
+from bot.save_first import CommitBeforeSending
+
 BOT_USER = User(id=100000, is_bot=True, first_name="ShopGuard", username="shopguard_bot")
 TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024  # what the Bot API lets a bot download
 
@@ -83,6 +85,7 @@ class Outgoing:
 class LocalSession(BaseSession):
     def __init__(self, on_output: Callable[[Outgoing], None] | None = None) -> None:
         super().__init__()
+        self.middleware(CommitBeforeSending())  # as ``make_bot`` does for Telegram
         self.on_output = on_output
         self.sent: list[Outgoing] = []
         self.files: dict[str, bytes] = {}
