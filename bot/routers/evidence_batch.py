@@ -22,6 +22,7 @@ from shopguard.cases import get_case
 from shopguard.db.models import EvidenceItem
 from shopguard.errors import NotFound
 from shopguard.evidence import services
+from shopguard.evidence.checklist import tally_report
 
 PENDING = "ev_pending"  # files waiting for the shopper to pick a case
 BATCH = "ev_batch"  # the batch files are being added to
@@ -55,7 +56,7 @@ async def batch_view(
     if not items:
         return None
     case = await get_case(db, user_id, items[0].case_id)
-    report = await services.checklist(db, user_id, items[0].case_id)
+    report = tally_report(case.problem_type, case.evidence_tally)
     lines = [
         t(
             "evidence.batch.saved",

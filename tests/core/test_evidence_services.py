@@ -7,6 +7,7 @@ the transaction: they are removed only after a commit and kept after a rollback.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -224,7 +225,8 @@ async def test_a_file_of_unknown_size_that_turns_out_too_big_is_kept_by_referenc
         )
     )  # fmt: skip
     assert (result.item.sha256, result.item.not_stored_reason) == (None, "file_cap")
-    assert env.files() == set() and not list((env.store.root / "tmp").iterdir())
+    temp = env.store.root / "tmp"
+    assert env.files() == set() and not (temp.exists() and list(temp.iterdir()))
 
 
 async def test_quota_keeps_the_file_by_reference_until_space_is_freed(env: Env) -> None:
@@ -380,6 +382,31 @@ async def test_kinds_descriptions_and_ticks_update_the_cases_tally(env: Env) -> 
         await env.run(lambda s: services.set_kind(s, SHOPPER, item.id, "selfie", now))  # type: ignore[arg-type]
     with pytest.raises(InputError):
         await env.run(lambda s: services.set_description(s, SHOPPER, item.id, "x" * 1001, now))  # type: ignore[arg-type]
+
+
+async def test_a_file_added_is_counted_in_the_tally_as_a_rebuild_would(env: Env) -> None:
+    case_id = await env.case(problem="counterfeit")
+    first = (await env.add(case_id, pdf_bytes())).item
+    now = env.clock()
+    await env.run(lambda s: services.set_kind(s, SHOPPER, first.id, "order_page", now))  # type: ignore[arg-type]
+    await env.run(lambda s: services.set_tick(s, SHOPPER, case_id, "label_serial", True, now))
+    await env.add(case_id, b"second file")
+    await env.add(case_id, b"third file")
+
+    async def tallies(s: AsyncSession) -> tuple[str, str]:
+        case = await s.get(Case, case_id)
+        assert case is not None
+        counted = case.evidence_tally
+        await services.refresh_tally(s, case)
+        return counted, case.evidence_tally
+
+    counted, rebuilt = await env.run(tallies)
+    assert counted == rebuilt
+    assert json.loads(counted) == {
+        "kinds": {"order_page": 1},
+        "unclassified": 2,
+        "ticked": ["label_serial"],
+    }
 
 
 async def test_the_active_case_is_the_newest_open_one_until_closed(env: Env) -> None:

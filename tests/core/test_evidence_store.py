@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shopguard.evidence.source import BytesSource, FileUnavailable
-from shopguard.evidence.store import EmptyFile, EvidenceStore, TooLarge
+from shopguard.evidence.store import WRITE_BUFFER, EmptyFile, EvidenceStore, TooLarge
 
 
 @pytest.fixture
@@ -67,6 +67,33 @@ async def test_a_download_failing_midway_leaves_no_partial_file(store: EvidenceS
     with pytest.raises(FileUnavailable):
         await store.put(7, Broken())
     assert leftovers(store) == [] and store.stored_hashes(7) == set()
+
+
+async def test_a_download_failing_after_the_first_buffer_leaves_no_partial_file(
+    store: EvidenceStore,
+) -> None:
+    class Broken:
+        async def chunks(self) -> AsyncIterator[bytes]:
+            yield b"y" * (WRITE_BUFFER + 1)  # already written to the temporary file
+            yield b"more"
+            raise FileUnavailable("unavailable")
+
+    with pytest.raises(FileUnavailable):
+        await store.put(7, Broken())
+    assert leftovers(store) == [] and store.stored_hashes(7) == set()
+
+
+@pytest.mark.parametrize(
+    "size", [1, 15, 16, 5000, WRITE_BUFFER - 1, WRITE_BUFFER, 3 * WRITE_BUFFER]
+)
+async def test_small_and_large_files_keep_their_bytes_and_first_bytes(
+    store: EvidenceStore, size: int
+) -> None:
+    data = bytes((i * 7) % 251 for i in range(size))
+    blob = await store.put(7, BytesSource(data, chunk_size=7))
+    assert blob.head == data[:16] and blob.size == size
+    assert store.path(7, blob.sha256).read_bytes() == data
+    assert leftovers(store) == []
 
 
 @pytest.mark.parametrize(

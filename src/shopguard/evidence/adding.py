@@ -18,9 +18,15 @@ from shopguard.db.models import EvidenceItem
 from shopguard.errors import InputError
 from shopguard.evidence.cleanup import discard_on_rollback
 from shopguard.evidence.limits import EvidenceLimits, NotStored
-from shopguard.evidence.metadata import FileFacts, read_facts
+from shopguard.evidence.metadata import FileFacts, may_have_facts, read_facts
 from shopguard.evidence.names import safe_filename
-from shopguard.evidence.queries import batch_items, get_item, in_case, refresh_tally, storage_used
+from shopguard.evidence.queries import (
+    batch_items,
+    count_new_item,
+    get_item,
+    in_case,
+    storage_used,
+)
 from shopguard.evidence.source import ByteSource, FileUnavailable, IncomingFile
 from shopguard.evidence.store import EmptyFile, EvidenceStore, StoredBlob, TooLarge
 
@@ -86,7 +92,7 @@ async def add_evidence(
     )
     session.add(item)
     await session.flush()
-    await refresh_tally(session, case)
+    await count_new_item(session, case, item.kind)
     return AddResult(item)
 
 
@@ -128,7 +134,7 @@ async def _fetch(
 
 
 async def _facts(store: EvidenceStore, user_id: int, blob: StoredBlob | None, tz: str) -> FileFacts:
-    if blob is None:
+    if blob is None or not may_have_facts(blob.head):
         return FileFacts()
     return await asyncio.to_thread(read_facts, store.path(user_id, blob.sha256), tz)
 

@@ -131,7 +131,8 @@ def _completeness(statuses: Sequence[ItemStatus], evidence_count: int) -> Comple
 class Tally:
     """What a case holds, kept on the case row so its card can show completeness without a
     query: counts per kind, unclassified items, and the items ticked by hand. It is a cache
-    rebuilt from the evidence rows after every change (``services.refresh_tally``)."""
+    rebuilt from the evidence rows after every change (``services.refresh_tally``), except a
+    file added, which is counted in (``with_item``) so saving a file reads no rows back."""
 
     kinds: dict[str, int]
     unclassified: int
@@ -140,6 +141,13 @@ class Tally:
     @property
     def count(self) -> int:
         return sum(self.kinds.values()) + self.unclassified
+
+    def with_item(self, kind: str | None) -> Tally:
+        if not kind:
+            return Tally(self.kinds, self.unclassified + 1, self.ticked)
+        return Tally(
+            {**self.kinds, kind: self.kinds.get(kind, 0) + 1}, self.unclassified, self.ticked
+        )
 
     def to_json(self) -> str:
         return json.dumps(
@@ -157,10 +165,18 @@ class Tally:
             return cls({}, 0, ())
 
 
-def tally_completeness(problem_type: str, tally_json: str | None) -> Completeness:
+def tally_report(problem_type: str, tally_json: str | None) -> ChecklistReport:
+    """The checklist from the case's tally, without reading its evidence rows.
+
+    What is covered and what is missing are exact; ``covered_by`` numbers are not the
+    citation numbers (the tally has no order), so show those from ``evaluate`` instead."""
     tally = Tally.from_json(tally_json)
     evidence: list[tuple[int, str | None]] = []
     for kind, count in tally.kinds.items():
         evidence.extend((len(evidence) + 1, kind) for _ in range(count))
     evidence.extend((len(evidence) + 1, None) for _ in range(tally.unclassified))
-    return evaluate(problem_type, evidence, tally.ticked).completeness
+    return evaluate(problem_type, evidence, tally.ticked)
+
+
+def tally_completeness(problem_type: str, tally_json: str | None) -> Completeness:
+    return tally_report(problem_type, tally_json).completeness

@@ -72,6 +72,11 @@ _IMAGE_FAMILIES = frozenset({"jpeg", "png", "tiff", "webp", "heif"})
 _VIDEO_FAMILIES = frozenset({"mp4", "matroska", "avi"})
 
 
+def may_have_facts(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is of a kind ``read_facts`` looks into."""
+    return sniff(head) in _IMAGE_FAMILIES | _VIDEO_FAMILIES
+
+
 def read_facts(path: Path, tz: str) -> FileFacts:
     """Facts from the stored file at ``path`` (blocking: run it in a thread)."""
     try:

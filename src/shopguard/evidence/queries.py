@@ -85,6 +85,16 @@ async def in_case(
     return (await session.exec(query.order_by(col(EvidenceItem.id)).limit(1))).first()
 
 
+async def count_new_item(session: AsyncSession, case: Case, kind: str | None) -> None:
+    """A file was added to the case: count it in the tally without reading the rows back."""
+    if not case.evidence_tally or case.evidence_tally == "{}":
+        await refresh_tally(session, case)  # never built: build it from the rows
+        return
+    case.evidence_tally = Tally.from_json(case.evidence_tally).with_item(kind).to_json()
+    session.add(case)
+    await session.flush()
+
+
 async def refresh_tally(session: AsyncSession, case: Case) -> None:
     """Rebuild the case's evidence tally (what its card shows) from the rows."""
     rows = await session.exec(

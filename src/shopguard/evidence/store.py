@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -42,11 +43,28 @@ class EmptyFile(Exception):
     """The stream had no bytes at all; nothing was kept."""
 
 
+HEAD_BYTES = 16  # enough to tell the container family (``metadata.sniff``)
+
+
 @dataclass(frozen=True)
 class StoredBlob:
     sha256: str
     size: int
     created: bool  # False when the same content was already stored for this shopper
+    head: bytes = b""  # the first bytes of the content
+
+
+@dataclass(frozen=True)
+class _Spill:
+    """The temporary file a blob is written to before it moves to its content path."""
+
+    file: io.FileIO
+    path: Path
+
+    def discard(self) -> None:
+        self.file.close()
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
 
 
 class EvidenceStore:
@@ -71,45 +89,59 @@ class EvidenceStore:
     async def put(
         self, user_id: int, source: ByteSource, *, max_bytes: int | None = None
     ) -> StoredBlob:
-        """Stream ``source`` into the store; raises TooLarge, EmptyFile or the source's error."""
-        fd, name = await asyncio.to_thread(self._temp_file)
-        temp = Path(name)
-        try:
-            digest, size = await self._stream_into(fd, source, max_bytes)
-            if size == 0:
-                raise EmptyFile()
-            sha = digest.hexdigest()
-            created = await asyncio.to_thread(_install, temp, self.path(user_id, sha))
-            return StoredBlob(sha256=sha, size=size, created=created)
-        finally:
-            await asyncio.to_thread(_discard, temp)
+        """Stream ``source`` into the store; raises TooLarge, EmptyFile or the source's error.
 
-    def _temp_file(self) -> tuple[int, str]:
-        folder = self.root / "tmp"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return tempfile.mkstemp(dir=folder, prefix="incoming-")  # mode 0600
-
-    async def _stream_into(
-        self, fd: int, source: ByteSource, max_bytes: int | None
-    ) -> tuple[hashlib._Hash, int]:
+        A file that fits in one write buffer (most screenshots and documents) is written,
+        flushed and installed in one step on a worker thread; a larger one is written to its
+        temporary file buffer by buffer as it arrives."""
         digest = hashlib.sha256()
         size = 0
         buffer = bytearray()
-        with os.fdopen(fd, "wb", buffering=0) as fh:
+        head = b""
+        spill: _Spill | None = None
+        try:
             async for chunk in source.chunks():
                 size += len(chunk)
                 if max_bytes is not None and size > max_bytes:
                     raise TooLarge(max_bytes)
                 digest.update(chunk)
+                if len(head) < HEAD_BYTES:
+                    head = (head + bytes(chunk[:HEAD_BYTES]))[:HEAD_BYTES]
                 buffer += chunk
                 if len(buffer) >= WRITE_BUFFER:
+                    if spill is None:
+                        spill = await asyncio.to_thread(self._spill)
                     # written in place: the buffer is not touched until the write returns
-                    await asyncio.to_thread(fh.write, buffer)
+                    await asyncio.to_thread(spill.file.write, buffer)
                     buffer.clear()
-            if buffer:
-                await asyncio.to_thread(fh.write, buffer)
-            await asyncio.to_thread(os.fsync, fh.fileno())
-        return digest, size
+            if size == 0:
+                raise EmptyFile()
+            sha = digest.hexdigest()
+            final = self.path(user_id, sha)
+            pending, spill = spill, None  # _finish owns it from here, and always discards it
+            created = await asyncio.to_thread(self._finish, pending, buffer, final)
+            return StoredBlob(sha256=sha, size=size, created=created, head=head)
+        finally:
+            if spill is not None:
+                await asyncio.to_thread(spill.discard)
+
+    def _spill(self) -> _Spill:
+        folder = self.root / "tmp"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, name = tempfile.mkstemp(dir=folder, prefix="incoming-")  # mode 0600
+        return _Spill(io.FileIO(fd, "wb"), Path(name))
+
+    def _finish(self, spill: _Spill | None, rest: bytearray, final: Path) -> bool:
+        """Write the rest, flush to disk, move into place (blocking: run it in a thread)."""
+        spill = spill or self._spill()
+        try:
+            if rest:
+                spill.file.write(rest)
+            os.fsync(spill.file.fileno())
+            spill.file.close()
+            return _install(spill.path, final)
+        finally:
+            spill.discard()
 
     # ------------------------------------------------------------------ reading
 
@@ -151,11 +183,6 @@ class EvidenceStore:
         if not folder.is_dir():
             return set()
         return {p.name for p in folder.glob("??/*") if _SHA256_HEX.fullmatch(p.name)}
-
-
-def _discard(temp: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
 
 
 def _install(temp: Path, final: Path) -> bool:
