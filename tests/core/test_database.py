@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shopguard.db.engine import READ_ONLY
 from shopguard.db.migrate import upgrade
 from shopguard.db.models import User
 
@@ -46,3 +47,32 @@ async def test_sqlite_runs_in_wal_mode(engine: AsyncEngine) -> None:
         mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar_one()
         timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar_one()
     assert (mode, timeout) == ("wal", 30000)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_connection_back_in_the_pool_holds_no_transaction(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("CREATE TABLE scratch (x INTEGER)")
+    connection = await engine.connect()
+    driver = (await connection.get_raw_connection()).driver_connection
+    await driver.execute("BEGIN")  # behind SQLAlchemy's back: only the pool's reset sees it
+    await driver.execute("INSERT INTO scratch VALUES (1)")
+    await connection.close()
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert not driver.in_transaction
+        rows = (await connection.exec_driver_sql("SELECT count(*) FROM scratch")).scalar_one()
+    assert rows == 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_read_only_connection_takes_no_write_lock(engine: AsyncEngine) -> None:
+    async with engine.connect() as writer:
+        await writer.exec_driver_sql("CREATE TABLE IF NOT EXISTS scratch (x INTEGER)")
+        await writer.commit()
+        await writer.exec_driver_sql("INSERT INTO scratch VALUES (1)")  # holds the write lock
+        async with engine.connect() as reader:
+            await reader.execution_options(**{READ_ONLY: True})
+            rows = (await reader.exec_driver_sql("SELECT count(*) FROM scratch")).scalar_one()
+        assert rows == 0  # the last commit, read without waiting for the writer
+        await writer.commit()

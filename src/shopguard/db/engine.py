@@ -34,9 +34,17 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
 def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> AsyncEngine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+    kwargs.setdefault("pool_reset_on_return", None)  # _on_return below does it when needed
     engine = create_async_engine(
         url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
     )
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _on_return(dbapi_connection: Any, _record: Any, state: Any) -> None:
+        # A connection back in the pool must hold no transaction. Most come back right after a
+        # commit; rolling those back again would cost a trip to the driver's thread each time.
+        if not state.terminate_only and dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
