@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shopguard.db.engine import READ_ONLY
-from shopguard.db.migrate import upgrade
+from shopguard.db.migrate import alembic_config, upgrade
 from shopguard.db.models import User
 
 
@@ -76,3 +77,8 @@ async def test_a_read_only_connection_takes_no_write_lock(engine: AsyncEngine) -
             rows = (await reader.exec_driver_sql("SELECT count(*) FROM scratch")).scalar_one()
         assert rows == 0  # the last commit, read without waiting for the writer
         await writer.commit()
+
+
+def test_the_migrations_have_one_head() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    assert scripts.get_heads() == ["0008_one_head"]
