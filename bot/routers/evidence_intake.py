@@ -170,8 +170,9 @@ async def _show_batch(
             if "not modified" in str(err):
                 return
     sent = await bot.send_message(chat_id, text, reply_markup=markup)
-    batch["mid"] = sent.message_id
-    await state.update_data({BATCH: batch})
+    if batch.get("group"):  # only the later files of an album edit this message
+        batch["mid"] = sent.message_id
+        await state.update_data({BATCH: batch})
 
 
 async def _ask_for_case(

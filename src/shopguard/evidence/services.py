@@ -213,11 +213,13 @@ async def active_case(session: AsyncSession, user_id: int) -> Case | None:
 
 
 async def set_active_case(session: AsyncSession, user_id: int, case_id: int | None) -> None:
-    if case_id is not None:
-        await get_case(session, user_id, case_id)
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound("user")
+    if user.active_case_id == case_id:
+        return  # already so (and its ownership was checked when it was set)
+    if case_id is not None:
+        await get_case(session, user_id, case_id)
     user.active_case_id = case_id
     session.add(user)
     await session.flush()
