@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shopguard.case_fields import clean_text, has_words
 from shopguard.cases import get_case
-from shopguard.complaint_inputs import case_evidence, case_facts, case_timeline
+from shopguard.complaint_inputs import case_evidence, case_timeline, complaint_facts
 from shopguard.complaints import (
     Channel,
     Complainant,
@@ -119,7 +119,7 @@ async def case_of(session: AsyncSession, draft: ComplaintDraft) -> Case:
 
 
 async def options(session: AsyncSession, draft: ComplaintDraft) -> list[DemandOption]:
-    return propose_demands(case_facts(await case_of(session, draft)))
+    return propose_demands(await complaint_facts(session, await case_of(session, draft)))
 
 
 async def chosen_demand(session: AsyncSession, draft: ComplaintDraft) -> DemandOption | None:
@@ -252,7 +252,7 @@ async def complaint(session: AsyncSession, draft: ComplaintDraft, tz: str) -> Co
         else Complainant()
     )
     return Complaint(
-        facts=case_facts(case),
+        facts=await complaint_facts(session, case),
         demand=demand,
         timeline=await case_timeline(session, case, Language(draft.language)),
         evidence=evidence,

@@ -9,6 +9,7 @@ twice and nothing typed by hand is lost.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -21,6 +22,7 @@ from shopguard.escalation import TimelineEntry as Step
 from shopguard.evidence.checklist import evaluate
 from shopguard.evidence.queries import case_items, ticks
 from shopguard.money import format_fen
+from shopguard.price_protection import lowest_reported
 from shopguard.taxonomy import Language
 
 _CASE_MOMENTS: tuple[tuple[str, Event], ...] = (
@@ -59,12 +61,22 @@ def case_facts(case: Case) -> ComplaintFacts:
         order_no=case.order_no,
         amount_paid_fen=case.amount_fen,
         quantity=case.quantity,
+        unit_price_fen=case.unit_price_fen,
         ordered_at=case.ordered_at,
         signed_at=case.signed_at,
         live_room_id=case.live_room_id,
         last_tracking_at=case.last_tracking_at,
         price_protect_days=case.price_protect_days,
     )
+
+
+async def complaint_facts(session: AsyncSession, case: Case) -> ComplaintFacts:
+    """The case's facts plus what a complaint also cites: the lowest price seen since (价保)."""
+    facts = case_facts(case)
+    lowest = await lowest_reported(session, case)
+    if lowest is None or lowest.amount_fen is None:
+        return facts
+    return replace(facts, current_unit_price_fen=lowest.amount_fen, current_price_seen_at=lowest.at)
 
 
 def _step(step: Step, language: Language) -> TimelineEntry | None:

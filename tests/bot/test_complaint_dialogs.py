@@ -17,6 +17,7 @@ from bot.local_session import Outgoing
 from shopguard.db.models import Case, ComplainantProfile, ComplaintDraft, ComplaintVersion
 from tests.bot.conftest import StoredData
 from tests.bot.test_evidence_intake import new_case, texts
+from tests.bot.test_price_dialogs import price_case
 
 PHONE = "13800138000"
 
@@ -260,3 +261,16 @@ async def test_forged_complaint_buttons_find_nothing(
     assert "6931234567890" not in shown
     assert not [r for r in replies if r.method == "sendDocument"]
     assert len((await db.exec(select(ComplaintDraft))).all()) == 1
+
+
+async def test_a_price_drop_complaint_claims_the_difference_from_the_lowest_price_reported(
+    chat: LocalChat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    case_id = await price_case(chat, sessions)  # 2 × 99.00 paid
+    await chat.send("/price 89")
+    await chat.send("/price 79")
+    asked = texts(await open_channel(chat, case_id, "seller"))
+    assert "价保退差价</b> — ¥40.00" in asked
+    await chat.press("价保退差价")
+    preview = texts(await chat.press("按建议"))
+    assert "按价保承诺退还差价40.00元" in preview
