@@ -21,7 +21,15 @@ from shopguard.cases import get_case
 from shopguard.db.models import Case, PriceObservation, PriceWatchRow
 from shopguard.deadlines import Deadline
 from shopguard.evidence.services import active_case
-from shopguard.prices import Alert, PriceFound, PriceReading, PriceWatch, WatchState
+from shopguard.prices import (
+    Alert,
+    Observation,
+    PriceFound,
+    PriceReading,
+    PriceWatch,
+    WatchState,
+    decide,
+)
 from shopguard.taxonomy import CaseStatus, ProblemType
 
 WINDOW_RULE = "price_protect"
@@ -150,7 +158,26 @@ async def report_price(
     if price.amount_fen >= paid:
         return PriceReport("not_lower", case, price, now, paid, window=window)
     refund = watch.refund_for(price.amount_fen)
+    await _remember_in_watch(session, case, watch, price, now)
     return PriceReport("refund", case, price, now, paid, refund, window)
+
+
+async def _remember_in_watch(
+    session: AsyncSession, case: Case, watch: PriceWatch, price: PriceFound, now: datetime
+) -> None:
+    """A low the shopper reported is one the page watch need not announce again."""
+    rows = await session.exec(
+        select(PriceWatchRow).where(
+            col(PriceWatchRow.case_id) == case.id, col(PriceWatchRow.status) == "active"
+        )
+    )
+    row = rows.first()
+    if row is None:
+        return
+    verdict = decide(watch, state_from_json(row.state), Observation(now, price, "manual"))
+    if verdict.kind == "alert":
+        row.state = state_to_json(verdict.state)
+        session.add(row)
 
 
 async def lowest_reported(session: AsyncSession, case: Case) -> PriceObservation | None:

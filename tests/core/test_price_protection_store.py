@@ -11,9 +11,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from shopguard.cases import open_case
 from shopguard.db.models import Case
 from shopguard.price_chart import ChartPoint, render_price_chart
-from shopguard.price_protection import paid_unit_fen, start_watch, state_from_json, state_to_json
+from shopguard.price_protection import (
+    case_watch,
+    get_watch,
+    paid_unit_fen,
+    report_price,
+    start_watch,
+    state_from_json,
+    state_to_json,
+)
 from shopguard.price_watch_job import claim_due_watches
-from shopguard.prices import Alert, WatchState
+from shopguard.prices import Alert, Observation, PriceFound, WatchState, decide
 from shopguard.users import ensure_user
 
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
@@ -63,3 +71,36 @@ def test_the_chart_is_a_png_with_or_without_prices() -> None:
     empty = render_price_chart(9900, [], window_end=None, now=NOW, tz="Asia/Shanghai")
     assert full.startswith(PNG) and empty.startswith(PNG)
     assert full != empty
+
+
+async def test_a_price_reported_by_hand_is_a_low_the_page_watch_does_not_announce_again(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session:
+        await ensure_user(session, 1, NOW)
+        case = await open_case(
+            session,
+            1,
+            NOW,
+            problem_type="price_drop",
+            platform="douyin",
+            amount_fen=19800,
+            quantity=2,
+            ordered_at=NOW - timedelta(days=2),
+        )
+        assert case.id is not None
+        await start_watch(session, 1, case.id, "https://item.jd.com/1.html", NOW)
+        report = await report_price(
+            session, 1, case.id, PriceFound(7900, "CNY", "manual", "79"), NOW, "Asia/Shanghai"
+        )
+        assert (report.kind, report.refund_fen) == ("refund", 4000)
+        row = await get_watch(session, 1, case.id)
+        assert row is not None
+        state = state_from_json(row.state)
+        assert state.lowest_alerted_fen == 7900
+        watch = case_watch(case, "Asia/Shanghai")
+        assert not isinstance(watch, str)
+    later = NOW + timedelta(hours=1)
+    same = decide(watch, state, Observation(later, PriceFound(7900, None, "json-ld")))
+    lower = decide(watch, state, Observation(later, PriceFound(6900, None, "json-ld")))
+    assert (same.kind, same.reason, lower.kind) == ("nothing", "not_new_low", "alert")
