@@ -42,6 +42,7 @@ from shopguard.escalation import (
 )
 from shopguard.money import AmountError, parse_amount
 from shopguard.reminders.ticker import ReminderTicker
+from shopguard.taxonomy import CaseStatus
 
 MAX_REFERENCE = 64
 
@@ -301,6 +302,8 @@ async def _finish(
     await state.clear()
     await wake_reminders(db, user.id, ticker)
     note = t("timeline.logged", entry=entry_line(logged.entry, t, tz))
+    if entry.kind is EntryKind.RESOLVED and case.status == CaseStatus.OPEN:
+        note += "\n" + t("timeline.resolved_close_hint")
     card = render.case_card(case, t, tz) + "\n\n" + card_section(case, t, tz, now)
     await show(event, note + "\n\n" + card, keyboards.case_card(case, t))
 

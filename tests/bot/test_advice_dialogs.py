@@ -130,6 +130,8 @@ async def test_a_resolved_case_shows_the_summary(chat: LocalChat, db: StoredData
     await chat.send("398")
     logged = texts(await chat.press("就是现在"))
     assert logged.startswith("✅ 已记录：2026-11-22 18:00 · 已解决：全额退款，追回 ¥398.00")
+    assert "点下面的“✅ 结案”，这个案件的期限提醒就会停止" in logged
+    assert "✅ 结案" in [label for label, _ in chat.buttons()]
     summary = texts(await chat.send("/advise"))
     assert summary == (
         "✅ <b>案件 #1 已解决</b>\n结果：全额退款\n追回：¥398.00（实付 ¥398.00）\n"
