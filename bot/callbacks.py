@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+RowId = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+"""A row id in a button: a forged number beyond the database's integer keys is refused like
+any other malformed button (the stale-button answer) instead of failing the query."""
 
 
 class MenuCb(CallbackData, prefix="m"):
@@ -11,7 +18,7 @@ class MenuCb(CallbackData, prefix="m"):
 
 class CaseCb(CallbackData, prefix="c"):
     action: str  # open | fields | close | reopen | delete | delete_yes
-    case_id: int
+    case_id: RowId
 
 
 class PageCb(CallbackData, prefix="p"):
@@ -19,7 +26,7 @@ class PageCb(CallbackData, prefix="p"):
 
 
 class FieldCb(CallbackData, prefix="f"):
-    case_id: int
+    case_id: RowId
     field: str
 
 
@@ -28,7 +35,7 @@ class ChoiceCb(CallbackData, prefix="ch"):
 
     field: str
     value: str
-    case_id: int = 0
+    case_id: RowId = 0
 
 
 class IntakeCb(CallbackData, prefix="in"):
@@ -53,4 +60,4 @@ class CancelCb(CallbackData, prefix="x"):
 
 class ReminderCb(CallbackData, prefix="r"):
     action: str  # done | hour | morning
-    reminder_id: int
+    reminder_id: RowId

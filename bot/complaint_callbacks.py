@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import RowId
+
 
 class CpCaseCb(CallbackData, prefix="cpc"):
     action: str  # channels | open
-    case_id: int
+    case_id: RowId
     channel: str = ""
 
 
@@ -16,9 +18,9 @@ class CpDraftCb(CallbackData, prefix="cpd"):
     # demand | ask | reply | edit | reset | show | regen | chat | fields | short | txt | lang
     # | mask | versions
     action: str
-    draft_id: int
+    draft_id: RowId
     value: str = ""
 
 
 class CpVersionCb(CallbackData, prefix="cpv"):
-    version_id: int
+    version_id: RowId

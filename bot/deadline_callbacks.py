@@ -5,6 +5,8 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from bot.callbacks import RowId
+
 
 class DeadlinesCb(CallbackData, prefix="dl"):
     action: str  # list | ics | prefs
@@ -21,7 +23,7 @@ class RemindCb(CallbackData, prefix="rm"):
     """new: a follow-up for case ``id`` (0: none); cancel: cancel the follow-up ``id``."""
 
     action: str
-    id: int
+    id: RowId
 
 
 class RemindInput(StatesGroup):

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
 
+from bot.callbacks import RowId
+
 
 class EvCaseCb(CallbackData, prefix="evc"):
     action: str  # list | check | export | guide
-    case_id: int
+    case_id: RowId
     page: int = 0
 
 
 class EvItemCb(CallbackData, prefix="evi"):
     action: str  # show | view | desc | kind | setkind | walk | delete | delete_yes | unbox | fetch
-    item_id: int
+    item_id: RowId
     value: str = ""
 
 
@@ -27,13 +29,13 @@ class EvBatchCb(CallbackData, prefix="evb"):
 
 
 class EvTickCb(CallbackData, prefix="evt"):
-    case_id: int
+    case_id: RowId
     item: str
     on: int  # 1: I hold it offline; 0: untick
 
 
 class EvUnboxCb(CallbackData, prefix="evu"):
-    item_id: int
+    item_id: RowId
     question: str
     answer: str  # yes | no | na | stop
 
@@ -41,4 +43,4 @@ class EvUnboxCb(CallbackData, prefix="evu"):
 class EvPendingCb(CallbackData, prefix="evp"):
     """Which case the waiting files go to; case_id 0 drops them."""
 
-    case_id: int
+    case_id: RowId

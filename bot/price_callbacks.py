@@ -5,10 +5,12 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from bot.callbacks import RowId
+
 
 class PriceCb(CallbackData, prefix="pp"):
     action: str  # show | report | watch | unwatch | chart | claim
-    case_id: int
+    case_id: RowId
 
 
 class PriceInput(StatesGroup):

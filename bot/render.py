@@ -67,6 +67,8 @@ def field_value(case: Case, name: str, t: Texts, tz: str) -> str:
         return format_fen(value) if value is not None else t("card.unset")
     if kind == "moment":
         return moment(value, tz, t)
+    if kind == "quantity":
+        return str(value)
     return escape(value) if value else t("card.unset")
 
 
@@ -113,6 +115,16 @@ def case_list(page: CasePage, t: Texts) -> str:
     return t("cases.header", total=page.total, page=page.page + 1, pages=page.pages)
 
 
+# a long description can miss the same thing many times over: a few lines, each short, say it
+# and keep the summary within a Telegram message
+NOT_GUESSED_SHOWN = 5
+FRAGMENT_SHOWN = 60
+
+
+def _fragment(text: str) -> str:
+    return text if len(text) <= FRAGMENT_SHOWN else text[: FRAGMENT_SHOWN - 1] + "…"
+
+
 def intake_summary(draft: IntakeDraft, t: Texts, tz: str) -> str:
     lines = [t("intake.found")]
     platform = draft.platform.value if draft.platform else None
@@ -141,7 +153,7 @@ def intake_summary(draft: IntakeDraft, t: Texts, tz: str) -> str:
             lines.append(f"• {t('field.' + name)}：{escape(shown)}")
     if draft.seller_silent_days:
         lines.append(t("intake.seller_silent", days=draft.seller_silent_days))
-    for refusal in draft.refused:
+    for refusal in list(dict.fromkeys(draft.refused))[:NOT_GUESSED_SHOWN]:
         reason = (
             t(f"intake.refused.{refusal.code}") if t.has(f"intake.refused.{refusal.code}") else ""
         )
@@ -149,7 +161,7 @@ def intake_summary(draft: IntakeDraft, t: Texts, tz: str) -> str:
             t(
                 "intake.not_guessed",
                 field=t("field." + refusal.field) if t.has("field." + refusal.field) else "",
-                fragment=escape(refusal.fragment),
+                fragment=escape(_fragment(refusal.fragment)),
                 reason=reason,
             )
         )

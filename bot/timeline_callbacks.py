@@ -5,16 +5,18 @@ from __future__ import annotations
 from aiogram.filters.callback_data import CallbackData
 from aiogram.fsm.state import State, StatesGroup
 
+from bot.callbacks import RowId
+
 
 class TlCb(CallbackData, prefix="tl"):
     action: str  # log | full | advise | remind
-    case_id: int
+    case_id: RowId
 
 
 class TlKindCb(CallbackData, prefix="tk"):
     """Log a step of this kind (an ``EntryKind`` value) on the case."""
 
-    case_id: int
+    case_id: RowId
     kind: str
 
 
@@ -26,7 +28,7 @@ class TlOptCb(CallbackData, prefix="to"):
 
 class TlDelCb(CallbackData, prefix="td"):
     action: str  # ask | yes
-    entry_id: int
+    entry_id: RowId
 
 
 class LogStep(StatesGroup):

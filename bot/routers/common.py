@@ -66,10 +66,10 @@ async def on_lang(event: Message | CallbackQuery, t: Texts) -> None:
 
 
 async def on_lang_chosen(
-    query: CallbackQuery, callback_data: LangCb, db: AsyncSession, user: User
+    query: CallbackQuery, callback_data: LangCb, db: AsyncSession, user: User, t: Texts
 ) -> None:
     if callback_data.language not in Language._value2member_map_:
-        await query.answer()
+        await query.answer(t("button.expired"), show_alert=True)
         return
     language = Language(callback_data.language)
     await set_language(db, user, language)
