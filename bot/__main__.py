@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 from aiogram.enums import ParseMode
 
 from bot.app import build_dispatcher
@@ -36,9 +36,9 @@ log = logging.getLogger("shopguard")
 
 def make_bot(settings: Settings) -> Bot:
     assert settings.bot_token is not None
-    session = None
-    if settings.telegram_api_base:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    base = settings.telegram_api_base
+    api = TelegramAPIServer.from_base(base) if base else PRODUCTION
+    session = AiohttpSession(api=api, timeout=settings.telegram_request_timeout)
     bot = Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

@@ -53,7 +53,11 @@ def reminder_text(
     tz: str,
     now: datetime,
     late_by: timedelta | None,
+    *,
+    repeat: bool = False,
 ) -> str:
+    """The reminder message; with ``repeat`` (or after an earlier attempt) it says it may be a
+    second copy."""
     lines = [f"<b>{t('reminder.title')}</b>"]
     if case is not None:
         what = case.item or t.label("problem_type", case.problem_type)
@@ -74,8 +78,8 @@ def reminder_text(
         lines.append(escape(reminder.text))
     if late_by is not None:
         lines.append(t("reminder.late", planned=moment(reminder.due_at, tz, t)))
-    if reminder.attempts > 1:
-        # an earlier try may have reached the shopper before the sender stopped
+    if repeat or reminder.attempts > 1:
+        # an earlier try may have reached the shopper (sender stopped, or its answer timed out)
         lines.append(t("reminder.maybe_repeat"))
     return "\n".join(lines)
 
@@ -131,5 +135,9 @@ class TelegramNotifier:
         if user is None:
             return Failed("the user no longer exists")
         t = texts(resolve_language(user.language, None, self.settings.default_language))
-        text = reminder_text(reminder, case, t, user.timezone, self.clock(), late_by)
-        return await self.sender.send(reminder.user_id, text, reminder_keyboard(reminder, t))
+        now = self.clock()
+        text = reminder_text(reminder, case, t, user.timezone, now, late_by)
+        repeat = reminder_text(reminder, case, t, user.timezone, now, late_by, repeat=True)
+        return await self.sender.send(
+            reminder.user_id, text, reminder_keyboard(reminder, t), repeat_text=repeat
+        )

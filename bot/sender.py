@@ -4,6 +4,10 @@ It spaces messages under the global and per-chat limits, honours 429 ``retry_aft
 network errors and 5xx with backoff a few times before handing the message back for later,
 and reports a 403 (the user blocked the bot) so the caller can stop writing to them. Every
 failure is logged and counted.
+
+A timed-out try may have reached the chat (Telegram may have processed it; only its answer is
+missing), so the tries after it send ``repeat_text`` when the caller gives one: the same message
+saying it may be a repeat.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import InlineKeyboardMarkup
 
-from bot.retry import own_retries
+from bot.retry import own_retries, timed_out
 from shopguard.ratelimit import SendScheduler
 from shopguard.reminders.dispatch import Blocked, Failed, Outcome, RetryLater, Sent
 
@@ -40,8 +44,14 @@ class ProactiveSender:
         self.counts: Counter[str] = Counter()
 
     async def send(
-        self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        repeat_text: str | None = None,
     ) -> Outcome:
+        """Send ``text``; after a timed-out try, send ``repeat_text`` (if given) instead."""
         error = ""
         for attempt in range(INLINE_TRIES):
             await self.scheduler.acquire(chat_id)
@@ -64,6 +74,8 @@ class ProactiveSender:
             except (TelegramServerError, TelegramNetworkError) as err:
                 self.counts["transient"] += 1
                 error = f"{type(err).__name__}: {err}"
+                if timed_out(err) and repeat_text is not None:
+                    text = repeat_text
                 log.warning("sending to chat %s failed (%s), try %d", chat_id, error, attempt + 1)
                 await asyncio.sleep(self.backoff_base * 2**attempt)
                 continue

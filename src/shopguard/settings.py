@@ -15,6 +15,7 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     telegram_api_base: str | None = None
+    telegram_request_timeout: float = Field(default=60.0, gt=0, description="s per Bot API call")
     data_dir: Path = Path("./data")
     database_url: str | None = None
     redis_url: SecretStr | None = None

@@ -1,4 +1,4 @@
-"""The proactive sender against the fake Bot API: limits, 429, 5xx, 403 and 400."""
+"""The proactive sender against the fake Bot API: limits, 429, 5xx, timeouts, 403 and 400."""
 
 from __future__ import annotations
 
@@ -87,3 +87,43 @@ async def test_a_refused_message_is_a_permanent_failure(fake: FakeBotAPI, bot: B
     outcome = await ProactiveSender(html, SendScheduler(100, 0)).send(5, "<b>unclosed")
     assert isinstance(outcome, Failed) and outcome.error.startswith("400 ")
     assert fake.messages_to(5) == []
+
+
+@pytest.fixture
+async def impatient_bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
+    """Gives up on a request after 0.5 s."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url), timeout=0.5)
+    bot = Bot("123:SENDER", session=session)
+    yield bot
+    await session.close()
+
+
+async def test_the_try_after_a_timeout_says_it_may_be_a_repeat(
+    fake: FakeBotAPI, impatient_bot: Bot
+) -> None:
+    fake.hang_next(1, method="sendMessage")  # lost on the way: never processed
+    s = sender(impatient_bot)
+    outcome = await s.send(9, "hello", repeat_text="hello (maybe again)")
+    assert isinstance(outcome, Sent)
+    assert fake.hung == {"sendMessage": 1}
+    assert [c.text for c in fake.messages_to(9)] == ["hello (maybe again)"]
+    assert s.counts == {"transient": 1, "sent": 1}
+
+
+async def test_a_try_processed_but_answered_too_late_shows_up_twice_the_second_marked(
+    fake: FakeBotAPI, impatient_bot: Bot
+) -> None:
+    fake.delay_next(1, 1.0, method="sendMessage")  # processed after the client gave up
+    outcome = await sender(impatient_bot).send(9, "hello", repeat_text="hello (maybe again)")
+    assert isinstance(outcome, Sent)
+    await fake.wait_for(lambda c: len(fake.messages_to(9)) == 2, timeout=5)
+    assert sorted(c.text or "" for c in fake.messages_to(9)) == ["hello", "hello (maybe again)"]
+
+
+async def test_server_errors_do_not_mark_the_next_try_as_a_repeat(
+    fake: FakeBotAPI, bot: Bot
+) -> None:
+    fake.fail_next(1, status=502, method="sendMessage")
+    outcome = await sender(bot).send(9, "hello", repeat_text="hello (maybe again)")
+    assert isinstance(outcome, Sent)
+    assert [c.text for c in fake.messages_to(9)] == ["hello"]

@@ -238,6 +238,38 @@ async def test_delay_next_provokes_a_client_timeout(fake_api: FakeBotAPI, bot: B
     assert call.message_id == 1
 
 
+async def test_hang_next_times_the_client_out_and_processes_nothing(
+    fake_api: FakeBotAPI, bot: Bot
+) -> None:
+    fake_api.hang_next(2, method="sendMessage")
+    for text in ("lost", "lost too"):
+        with pytest.raises(TelegramNetworkError, match="timeout"):
+            await bot.send_message(USER, text, request_timeout=1)
+    await bot.get_me()  # other methods are answered meanwhile
+    delivered = await bot.send_message(USER, "delivered")
+
+    assert fake_api.hung == {"sendMessage": 2}
+    assert [c.text for c in fake_api.messages_to(USER)] == ["delivered"]
+    assert delivered.message_id == 1 and fake_api.rejected == []
+
+
+async def test_hang_for_drops_every_matching_request_for_a_while(
+    fake_api: FakeBotAPI, bot: Bot
+) -> None:
+    fake_api.hang_for(1.5, method="sendMessage")
+    lost = await asyncio.gather(
+        *(bot.send_message(USER, text, request_timeout=1) for text in ("lost", "lost too")),
+        return_exceptions=True,
+    )
+    assert all(isinstance(err, TelegramNetworkError) for err in lost)
+    await asyncio.sleep(0.6)  # the timeouts took 1 s: now the 1.5 s are over
+    delivered = await bot.send_message(USER, "after the hang", request_timeout=5)
+
+    assert fake_api.hung == {"sendMessage": 2}
+    assert [c.text for c in fake_api.messages_to(USER)] == ["after the hang"]
+    assert delivered.message_id == 1
+
+
 async def test_document_upload_is_recorded_with_its_bytes(fake_api: FakeBotAPI, bot: Bot) -> None:
     content = "投诉书\nOrder 123".encode()
     message = await bot.send_document(

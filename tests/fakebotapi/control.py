@@ -10,6 +10,7 @@ Benchmarks start ``python -m tests.fakebotapi`` and talk to it over HTTP:
 * ``POST /_fake/limits``      {per_chat?, global?, window?, retry_after?}
 * ``POST /_fake/fail_next``   {n, status?, method?, after_processing?, retry_after?}
 * ``POST /_fake/delay_next``  {n, seconds, method?}
+* ``POST /_fake/hang_next``   {n, method?}            or ``/_fake/hang_for`` {seconds, method?}
 * ``POST /_fake/reset``       forget recorded calls and counters, clear faults
 """
 
@@ -47,6 +48,7 @@ def stats(fake: FakeBotAPI, window: float = 1.0) -> dict[str, Any]:
         "count_429": fake.count_429,
         "count_5xx": fake.count_5xx,
         "count_4xx": fake.count_4xx,
+        "hung": dict(fake.hung),
         "accepted_sends": {str(chat): n for chat, n in fake.accepted_sends.items()},
         "window": window,
         "peak_sends": fake.peak_sends(window),
@@ -114,6 +116,16 @@ def add_control_routes(app: web.Application, fake: FakeBotAPI) -> None:
         fake.delay_next(int(body.get("n", 1)), float(body["seconds"]), body.get("method"))
         return web.json_response({"ok": True})
 
+    async def post_hang_next(request: web.Request) -> web.Response:
+        body = await request.json()
+        fake.hang_next(int(body.get("n", 1)), body.get("method"))
+        return web.json_response({"ok": True})
+
+    async def post_hang_for(request: web.Request) -> web.Response:
+        body = await request.json()
+        fake.hang_for(float(body["seconds"]), body.get("method"))
+        return web.json_response({"ok": True})
+
     async def post_reset(request: web.Request) -> web.Response:
         fake.reset_records()
         fake.clear_faults()
@@ -127,4 +139,6 @@ def add_control_routes(app: web.Application, fake: FakeBotAPI) -> None:
     app.router.add_post("/_fake/limits", post_limits)
     app.router.add_post("/_fake/fail_next", post_fail_next)
     app.router.add_post("/_fake/delay_next", post_delay_next)
+    app.router.add_post("/_fake/hang_next", post_hang_next)
+    app.router.add_post("/_fake/hang_for", post_hang_for)
     app.router.add_post("/_fake/reset", post_reset)

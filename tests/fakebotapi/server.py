@@ -178,6 +178,13 @@ class _Delay:
 
 
 @dataclass
+class _Hang:
+    remaining: int | None
+    until: float | None
+    method: str | None
+
+
+@dataclass
 class _Ctx:
     """One Bot API request being answered."""
 
@@ -348,6 +355,7 @@ class FakeBotAPI:
         self.blocked_chats: set[int | str] = set()
         self._faults: list[_Fault] = []
         self._delays: list[_Delay] = []
+        self._hangs: list[_Hang] = []
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -398,6 +406,8 @@ class FakeBotAPI:
         self.count_429 = 0
         self.count_5xx = 0
         self.count_4xx = 0
+        self.hung: Counter[str] = Counter()
+        """Requests per method left unanswered and unprocessed by ``hang_next`` / ``hang_for``."""
         self.accepted_sends: Counter[int | str] = Counter()
         """chat -> messages accepted by send methods (a media group counts each message)."""
         self.send_times: defaultdict[int | str, list[float]] = defaultdict(list)
@@ -788,9 +798,49 @@ class FakeBotAPI:
         key = method.lower() if method else None
         self._delays.append(_Delay(n, seconds, key))
 
+    def hang_next(self, n: int, method: str | None = None) -> None:
+        """Never answer the next ``n`` matching requests, and do not process them either.
+
+        Like a network path that loses them: each is held until its client gives up (times
+        out) or the server stops, then dropped; the client cannot tell whether it was processed.
+        """
+        key = method.lower() if method else None
+        self._hangs.append(_Hang(n, None, key))
+
+    def hang_for(self, seconds: float, method: str | None = None) -> None:
+        """``hang_next`` for every matching request that arrives in the next ``seconds``."""
+        key = method.lower() if method else None
+        self._hangs.append(_Hang(None, time.monotonic() + seconds, key))
+
     def clear_faults(self) -> None:
         self._faults.clear()
         self._delays.clear()
+        self._hangs.clear()
+
+    def _take_hang(self, key: str) -> bool:
+        now = time.monotonic()
+        self._hangs = [h for h in self._hangs if h.until is None or h.until > now]
+        for hang in self._hangs:
+            if _matches(hang.method, key):
+                if hang.remaining is not None:
+                    hang.remaining -= 1
+                    if hang.remaining <= 0:
+                        self._hangs.remove(hang)
+                return True
+        return False
+
+    async def _hang(self, request: web.Request, method: str) -> web.Response:
+        """Hold a request until its client goes away (or the server stops), answering nothing."""
+        self.hung[method] += 1
+        while not self._closing.is_set():
+            transport = request.transport
+            if transport is None or transport.is_closing():
+                break
+            await self._sleep(0.02)
+        transport = request.transport
+        if transport is not None:
+            transport.close()  # a client still waiting sees the connection drop, not an answer
+        return web.Response(status=204)
 
     @staticmethod
     def _take(rules: list[Any], key: str) -> Any:
@@ -868,6 +918,8 @@ class FakeBotAPI:
             if self.require_token is not None and token != self.require_token:
                 raise ApiError(401, "Unauthorized")
             params, files = await _read_params(request)
+            if self._hangs and self._take_hang(key):
+                return await self._hang(request, method)
             fault = self._take(self._faults, key) if self._faults else None
             delay = self._take(self._delays, key) if self._delays else None
             if delay is not None:
