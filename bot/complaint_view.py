@@ -5,11 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CaseCb, FieldCb
 from bot.complaint_callbacks import CpCaseCb, CpDraftCb, CpVersionCb
 from bot.i18n import Texts
+from bot.keyboard import Keyboard
 from bot.keyboards import cancel_button
 from bot.render import moment
 from shopguard.case_fields import FIELDS
@@ -31,7 +31,7 @@ CASE_FIELD_OF = {"amount_paid_fen": "amount_fen"}
 
 
 def channels(t: Texts, case_id: int) -> tuple[str, InlineKeyboardMarkup]:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for channel in Channel:
         kb.button(
             text=t(f"complaint.channel.{channel.value}"),
@@ -54,7 +54,7 @@ def demand_choice(
     assert draft.id is not None
     english = t.language == Language.EN
     lines = [t("complaint.choose_demand")]
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for number, option in enumerate(options, start=1):
         title = option.title_en if english else option.title_zh
         if option.amount_fen is not None:
@@ -85,7 +85,7 @@ def question(
     t: Texts, draft: ComplaintDraft, key: str, suggestion: str | None
 ) -> tuple[str, InlineKeyboardMarkup]:
     assert draft.id is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if key == "reply_by":
         if suggestion is not None:
             kb.button(
@@ -199,7 +199,7 @@ def version_list(
     t: Texts, draft: ComplaintDraft, versions: list[ComplaintVersion], tz: str
 ) -> tuple[str, InlineKeyboardMarkup]:
     assert draft.id is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     lines = [t("complaint.versions")]
     for version in reversed(versions):
         at = moment(version.created_at, tz, t)

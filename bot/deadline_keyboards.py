@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import time
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CaseCb
 from bot.deadline_callbacks import DeadlinesCb, PrefsCb, RemindCb
 from bot.deadline_view import default_mark, offsets_words
 from bot.i18n import Texts
+from bot.keyboard import Keyboard
 from bot.keyboards import cancel_button
 from shopguard.reminders.schedule import DEFAULT_OFFSETS, QuietHours
 
@@ -28,7 +28,7 @@ QUIET_PRESETS: tuple[QuietHours | None, ...] = (
 
 
 def deadlines(t: Texts, *, has_any: bool) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     if has_any:
         kb.button(text=t("deadlines.button_ics"), callback_data=DeadlinesCb(action="ics"))
     kb.button(text=t("deadlines.button_prefs"), callback_data=DeadlinesCb(action="prefs"))
@@ -37,7 +37,7 @@ def deadlines(t: Texts, *, has_any: bool) -> InlineKeyboardMarkup:
 
 
 def prefs(t: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for index, offsets in enumerate(OFFSET_PRESETS):
         label = (
             t(

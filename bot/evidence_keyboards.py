@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CaseCb
 from bot.evidence_callbacks import EvBatchCb, EvCaseCb, EvItemCb, EvTickCb, EvUnboxCb
 from bot.evidence_render import evidence_name, kind_label
 from bot.i18n import Texts
+from bot.keyboard import Keyboard
 from bot.render import case_line
 from shopguard.db.models import Case, EvidenceItem
 from shopguard.evidence.checklist import ChecklistReport
@@ -79,7 +79,7 @@ def item_kinds(
 def case_picker(
     t: Texts, cases: Sequence[Case], make: Callable[[Case], object], cancel: object
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for case in cases:
         kb.row(button(case_line(case, t)[:60], make(case)))
     kb.row(button(t("button.cancel"), cancel))
@@ -101,7 +101,7 @@ def evidence_list(
     t: Texts, case: Case, items: Sequence[tuple[int, EvidenceItem]], page: int, unboxing: bool
 ) -> InlineKeyboardMarkup:
     assert case.id is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for number, item in items[page * LIST_PAGE : (page + 1) * LIST_PAGE]:
         assert item.id is not None
         label = f"{evidence_name(t, number)} · {kind_label(t, item.kind)}"
@@ -135,7 +135,7 @@ def evidence_list(
 def item_actions(t: Texts, item: EvidenceItem) -> InlineKeyboardMarkup:
     assert item.id is not None
     item_id = item.id
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.button(
         text=t("evidence.button.view"), callback_data=EvItemCb(action="view", item_id=item_id)
     )
@@ -186,7 +186,7 @@ def back_to_item(t: Texts, item_id: int, case_id: int | None = None) -> InlineKe
 
 def checklist(t: Texts, case: Case, report: ChecklistReport) -> InlineKeyboardMarkup:
     assert case.id is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for status in report.statuses:
         label = t(f"evidence.need.{status.item.id}")
         if status.ticked:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import (
     CancelCb,
@@ -23,6 +22,7 @@ from bot.complaint_callbacks import CpCaseCb
 from bot.deadline_callbacks import RemindCb
 from bot.evidence_callbacks import EvCaseCb
 from bot.i18n import Texts
+from bot.keyboard import Keyboard
 from bot.price_callbacks import PriceCb
 from bot.render import case_line
 from bot.timeline_callbacks import TlCb
@@ -41,7 +41,7 @@ def cancel_button(t: Texts) -> InlineKeyboardButton:
 
 
 def main_menu(t: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for action in ("new", "cases", "lang", "tz", "privacy", "help"):
         kb.button(text=t(f"menu.{action}"), callback_data=MenuCb(action=action))
     kb.adjust(2)
@@ -51,7 +51,7 @@ def main_menu(t: Texts) -> InlineKeyboardMarkup:
 def choices(
     t: Texts, field: str, enum: type[StrEnum], case_id: int = 0, *, clearable: bool = False
 ) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for member in enum:
         kb.button(
             text=t.label(field, member.value),
@@ -81,7 +81,7 @@ def choices(
 
 def case_card(case: Case, t: Texts) -> InlineKeyboardMarkup:
     assert case.id is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     count = Tally.from_json(case.evidence_tally).count
     kb.button(
         text=t("evidence.button.card", count=count),
@@ -120,7 +120,7 @@ def case_card(case: Case, t: Texts) -> InlineKeyboardMarkup:
 def field_menu(case: Case, t: Texts, *, more: bool = False) -> InlineKeyboardMarkup:
     """The facts to edit; the rarer ones (dispute steps, shop promises) in a "more" menu."""
     assert case.id is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for name, field in FIELDS.items():
         if field.more == more:
             kb.button(text=t(f"field.{name}"), callback_data=FieldCb(case_id=case.id, field=name))
@@ -168,7 +168,7 @@ def confirm_delete(case_id: int, t: Texts) -> InlineKeyboardMarkup:
 
 
 def case_page(page: CasePage, t: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for case in page.cases:
         assert case.id is not None
         kb.row(
@@ -227,7 +227,7 @@ def languages() -> InlineKeyboardMarkup:
 
 
 def timezones(t: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for zone in SUGGESTED:
         kb.button(text=zone, callback_data=TzCb(zone=zone))
     kb.adjust(2)

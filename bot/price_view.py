@@ -7,12 +7,12 @@ from datetime import datetime
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CaseCb
 from bot.complaint_callbacks import CpCaseCb
 from bot.deadline_view import case_label
 from bot.i18n import Texts
+from bot.keyboard import Keyboard
 from bot.keyboards import cancel_button
 from bot.price_callbacks import PriceCb
 from bot.reminder_notifier import duration
@@ -211,7 +211,7 @@ def complaint_button(case_id: int, t: Texts) -> InlineKeyboardButton:
 
 def screen_keyboard(case: Case, watch: PriceWatchRow | None, t: Texts) -> InlineKeyboardMarkup:
     assert case.id is not None
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     kb.row(_button(t("price.button.report"), "report", case.id))
     if watch is not None and watch.status == "active":
         kb.row(_button(t("price.button.unwatch"), "unwatch", case.id))

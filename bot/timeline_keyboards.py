@@ -5,10 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import CaseCb
 from bot.i18n import Texts
+from bot.keyboard import Keyboard
 from bot.keyboards import cancel_button
 from bot.timeline_callbacks import TlCb, TlDelCb, TlKindCb, TlOptCb
 from shopguard.case_timeline import Logged
@@ -35,7 +35,7 @@ def _back(case_id: int, t: Texts) -> InlineKeyboardButton:
 
 
 def kinds(case_id: int, t: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for kind in LOGGABLE:
         kb.button(
             text=t(f"timeline.kind.{kind.value}"),
@@ -53,7 +53,7 @@ def kinds(case_id: int, t: Texts) -> InlineKeyboardMarkup:
 
 
 def options(field: str, enum: type[StrEnum], t: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for member in enum:
         kb.button(text=t(f"timeline.{field}.{member.value}"), callback_data=TlOptCb(value=member))
     kb.adjust(2)
@@ -81,7 +81,7 @@ def typed(t: Texts, *, skip: bool = False, now: bool = False) -> InlineKeyboardM
 
 
 def full(case_id: int, timeline: list[Logged], t: Texts) -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
+    kb = Keyboard()
     for n, item in enumerate(timeline, 1):
         kb.button(
             text=t("timeline.button.delete", n=n),
