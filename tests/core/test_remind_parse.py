@@ -178,6 +178,11 @@ def test_offsets_refused(text: str, code: str, params: dict) -> None:  # type: i
         ("10pm-8am", time(22), time(8)),
         ("12:30 to 14:00", time(12, 30), time(14)),
         ("22-24", time(22), time(0)),
+        ("下午1点到2点", time(13), time(14)),  # the end keeps the start's half of the day …
+        ("1pm-3", time(13), time(15)),
+        ("晚上10点到8点", time(22), time(8)),  # … unless that would end before it starts
+        ("晚上11点到1点", time(23), time(1)),
+        ("10pm-8", time(22), time(8)),
     ],
 )
 def test_quiet_hours(text: str, start: time, end: time) -> None:

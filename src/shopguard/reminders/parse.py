@@ -272,8 +272,14 @@ def parse_quiet_hours(text: str) -> QuietHours | None:
     match = _QUIET.fullmatch(folded)
     if match is None:
         raise InputError("remind.quiet_unrecognised")
-    start = _clock(match["h1"], match["m1"], match["p1"] or match["a1"])
-    end = _clock(match["h2"], match["m2"], match["p2"] or match["a2"])
+    start_period, end_period = match["p1"] or match["a1"], match["p2"] or match["a2"]
+    start = _clock(match["h1"], match["m1"], start_period)
+    end = _clock(match["h2"], match["m2"], end_period)
+    if start_period and not end_period:
+        # "下午1点到2点" is 13:00-14:00: the end keeps the start's half of the day, unless that
+        # would end before the start ("晚上10点到8点" runs to the morning)
+        same_half = _clock(match["h2"], match["m2"], start_period)
+        end = same_half if same_half > start else end
     if start == end:
         raise InputError("remind.quiet_same")
     return QuietHours(start, end)
