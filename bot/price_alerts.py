@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
+from aiogram.types import InlineKeyboardMarkup
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -37,13 +38,22 @@ class TelegramPriceNotifier:
         t = self._texts(user)
         assert case.id is not None
         text = alert_text(case, alert, watch, t, user.timezone)
-        return await self.sender.send(user.id, text, claim_keyboard(case.id, t))
+        return await self._send(user, text, t, claim_keyboard(case.id, t))
 
     async def page_unreadable(self, user: User, case: Case, reason: str) -> Outcome:
-        return await self.sender.send(user.id, unreadable_text(case, reason, self._texts(user)))
+        t = self._texts(user)
+        return await self._send(user, unreadable_text(case, reason, t), t)
 
     async def watch_ended(self, user: User, case: Case) -> Outcome:
-        return await self.sender.send(user.id, ended_text(case, self._texts(user)))
+        t = self._texts(user)
+        return await self._send(user, ended_text(case, t), t)
+
+    async def _send(
+        self, user: User, text: str, t: Texts, markup: InlineKeyboardMarkup | None = None
+    ) -> Outcome:
+        """A copy sent again after a timed-out try says it may be a repeat."""
+        repeat = text + "\n" + t("price.maybe_repeat")
+        return await self.sender.send(user.id, text, markup, repeat_text=repeat)
 
 
 def price_watch_job(

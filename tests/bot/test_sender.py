@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 from aiogram import Bot
@@ -10,9 +11,12 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
+from bot.price_alerts import TelegramPriceNotifier
 from bot.sender import ProactiveSender
+from shopguard.db.models import Case, User
 from shopguard.ratelimit import SendScheduler
 from shopguard.reminders.dispatch import Blocked, Failed, RetryLater, Sent
+from shopguard.settings import Settings
 from tests.fakebotapi import FakeBotAPI
 
 
@@ -127,3 +131,19 @@ async def test_server_errors_do_not_mark_the_next_try_as_a_repeat(
     outcome = await sender(bot).send(9, "hello", repeat_text="hello (maybe again)")
     assert isinstance(outcome, Sent)
     assert [c.text for c in fake.messages_to(9)] == ["hello"]
+
+
+async def test_a_price_notice_sent_again_after_a_timeout_says_it_may_be_a_repeat(
+    fake: FakeBotAPI, impatient_bot: Bot
+) -> None:
+    fake.hang_next(1, method="sendMessage")
+    notifier = TelegramPriceNotifier(sender(impatient_bot), Settings(_env_file=None))  # type: ignore[call-arg]
+    now = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
+    user = User(id=9, language="zh", created_at=now, updated_at=now)
+    case = Case(
+        id=3, user_id=9, number=3, problem_type="price_drop", created_at=now, updated_at=now
+    )
+    outcome = await notifier.watch_ended(user, case)
+    assert isinstance(outcome, Sent)
+    [shown] = [c.text or "" for c in fake.messages_to(9)]
+    assert shown.endswith("（如果你已经收到过这条消息，请忽略这一条。）")
