@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +25,40 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)  # 18:00 in Asia/Shanghai
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(NOW)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A PostgreSQL database of this run's own, dropped at its end: two runs on one machine, or a
+    bot process left behind by a killed run, never touch each other's rows."""
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        return
+    name = f"shopguard_test_{os.getpid()}_{secrets.token_hex(3)}"
+    asyncio.run(_on_server(url, f'CREATE DATABASE "{name}"'))
+    own = make_url(url).set(database=name).render_as_string(hide_password=False)
+    os.environ["TEST_POSTGRES_URL"] = own
+    config.stash[_RUN_DATABASE] = (url, name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    created = config.stash.get(_RUN_DATABASE, None)
+    if created is not None:
+        url, name = created
+        os.environ["TEST_POSTGRES_URL"] = url
+        asyncio.run(_on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+_RUN_DATABASE = pytest.StashKey[tuple[str, str]]()
+
+
+async def _on_server(url: str, sql: str) -> None:
+    """Run ``sql`` outside any transaction (CREATE / DROP DATABASE) on the server of ``url``."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
 
 
 def service_url(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -82,3 +83,10 @@ async def test_a_read_only_connection_takes_no_write_lock(engine: AsyncEngine) -
 def test_the_migrations_have_one_head() -> None:
     scripts = ScriptDirectory.from_config(alembic_config())
     assert scripts.get_heads() == ["0008_one_head"]
+
+
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
+async def test_each_run_has_a_postgresql_database_of_its_own(engine: AsyncEngine) -> None:
+    async with engine.connect() as connection:
+        name = (await connection.exec_driver_sql("SELECT current_database()")).scalar_one()
+    assert name.startswith("shopguard_test_") and name.split("_")[2] == str(os.getpid())
