@@ -15,8 +15,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar, get_args
+from typing import Any, Final, Literal, get_args
 
+from shopguard.rule_tables import TableReader
 from shopguard.taxonomy import Category, Platform, ProblemType
 
 RULES_DIR: Final = Path(__file__).resolve().parent.parent / "rules"
@@ -52,7 +53,6 @@ StartFact = Literal[
 Promise = Literal["return_days_promise", "price_protect_days"]
 PromiseMode = Literal["longer", "replace"]
 
-_T = TypeVar("_T", bound=str)
 
 COUNTINGS: Final[tuple[Counting, ...]] = get_args(Counting)
 CONFIDENCES: Final[tuple[Confidence, ...]] = get_args(Confidence)
@@ -329,51 +329,16 @@ def _parse_variant(raw: object, where: str) -> Variant | None:
     )
 
 
-class _Checker:
-    """Typed reads of one TOML table, each failure naming the file, the rule and the key."""
+class _Checker(TableReader):
+    """Typed reads of one rule's TOML table, each failure naming the file, the rule and the key."""
 
-    def __init__(self, raw: dict[str, Any], where: str) -> None:
-        self.raw = raw
-        self.where = where
-
-    def fail(self, problem: str) -> None:
-        raise RulesError(f"{self.where}: {problem}")
-
-    def _bad(self, key: str, expected: str) -> RulesError:
-        return RulesError(f"{self.where}: {key} must be {expected}, not {self.raw.get(key)!r}")
-
-    def text(self, key: str) -> str:
-        value = self.raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self._bad(key, "a non-empty string")
-        return value
-
-    def optional_text(self, key: str) -> str | None:
-        return self.text(key) if key in self.raw else None
+    error = RulesError
 
     def amount(self, key: str) -> int:
         value = self.raw.get(key)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             raise self._bad(key, "a positive whole number")
         return value
-
-    def flag(self, key: str, default: bool | None = None) -> bool:
-        if key not in self.raw and default is not None:
-            return default
-        value = self.raw.get(key)
-        if not isinstance(value, bool):
-            raise self._bad(key, "true or false")
-        return value
-
-    def choice(self, key: str, allowed: tuple[_T, ...]) -> _T:
-        value = self.raw.get(key)
-        for option in allowed:
-            if value == option:
-                return option
-        raise self._bad(key, f"one of {list(allowed)}")
-
-    def optional_choice(self, key: str, allowed: tuple[_T, ...]) -> _T | None:
-        return self.choice(key, allowed) if key in self.raw else None
 
     def members(self, key: str, allowed: tuple[str, ...]) -> frozenset[str]:
         value = self.raw.get(key, [])

@@ -15,12 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar, get_args
+from typing import Any, Final, Literal, get_args
 
 from shopguard.deadlines.rules import CONFIDENCES, Confidence, load_rules
 from shopguard.escalation.advice import ReasonCode
 from shopguard.escalation.steps import LADDER_STEPS, DraftChannel, Step
 from shopguard.evidence.kinds import EvidenceKind
+from shopguard.rule_tables import TableReader, table, tables
 from shopguard.taxonomy import Platform, ProblemType
 
 ESCALATION_FILE: Final = Path(__file__).resolve().parent.parent / "rules" / "escalation.toml"
@@ -28,8 +29,6 @@ ESCALATION_FILE: Final = Path(__file__).resolve().parent.parent / "rules" / "esc
 ReasonKind = Literal["reason", "warning"]
 REASON_KINDS: Final[tuple[ReasonKind, ...]] = get_args(ReasonKind)
 SHORTCUT_FLAGS: Final = ("injury_or_hazard",)  # AdvisorCase boolean fields a shortcut may name
-
-_T = TypeVar("_T", bound=str)
 
 
 class EscalationDataError(ValueError):
@@ -274,70 +273,15 @@ def _labels(raw: dict[str, Any], name: str) -> dict[str, tuple[str, str]]:
 
 
 def _tables(raw: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise EscalationDataError(f"{name}: {key} must be an array of tables ([[{key}]])")
-    return value
+    return tables(raw, key, name, EscalationDataError)
 
 
 def _table(raw: dict[str, Any], key: str, name: str) -> dict[str, Any]:
-    value = raw.get(key)
-    if not isinstance(value, dict):
-        raise EscalationDataError(f"{name}: missing table [{key}]")
-    return value
+    return table(raw, key, name, EscalationDataError)
 
 
-class _Reader:
-    """Typed reads of one TOML table, each failure naming the file and the entry."""
-
-    def __init__(self, raw: dict[str, Any], where: str) -> None:
-        self.raw = raw
-        self.where = where
-
-    def fail(self, problem: str) -> None:
-        raise EscalationDataError(f"{self.where}: {problem}")
-
-    def _bad(self, key: str, expected: str) -> EscalationDataError:
-        return EscalationDataError(
-            f"{self.where}: {key} must be {expected}, not {self.raw.get(key)!r}"
-        )
-
-    def only(self, allowed: set[str]) -> None:
-        if unknown := sorted(set(self.raw) - allowed):
-            self.fail(f"unknown keys {unknown}")
-
-    def text(self, key: str) -> str:
-        value = self.raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise self._bad(key, "a non-empty string")
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.raw.get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise self._bad(key, "a list of strings")
-        if len(set(value)) != len(value):
-            self.fail(f"{key}: duplicate values")
-        return tuple(value)
-
-    def whole(self, key: str) -> int:
-        value = self.raw.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self._bad(key, "a whole number")
-        return value
-
-    def positive(self, key: str) -> int:
-        value = self.whole(key)
-        if value == 0:
-            raise self._bad(key, "a positive whole number")
-        return value
-
-    def choice(self, key: str, allowed: tuple[_T, ...]) -> _T:
-        value = self.raw.get(key)
-        for option in allowed:
-            if value == option:
-                return option
-        raise self._bad(key, f"one of {list(allowed)}")
+class _Reader(TableReader):
+    error = EscalationDataError
 
     def ordered(self, key: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
         values = self.texts(key)

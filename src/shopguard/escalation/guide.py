@@ -17,13 +17,13 @@ from typing import Any, Final, Literal, TypeVar, get_args
 
 from shopguard.deadlines.rules import CONFIDENCES, Confidence
 from shopguard.escalation.steps import LADDER_STEPS, Step
+from shopguard.rule_tables import TableReader, table, tables
 from shopguard.taxonomy import Language, Platform
 
 GUIDE_FILE: Final = Path(__file__).resolve().parent.parent / "rules" / "channel_guide.toml"
 ANY_PLATFORM: Final = "*"
 
 _E = TypeVar("_E", Platform, Step, Language)
-_T = TypeVar("_T", bound=str)
 
 IncludeWhen = Literal["always", "live_stream", "special_price"]
 RouteKind = Literal["path", "options"]
@@ -267,17 +267,11 @@ def _parse_entry(item: dict[str, Any], where: str, includes: Mapping[str, _Inclu
 
 
 def _tables(raw: dict[str, Any], key: str, name: str) -> list[dict[str, Any]]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise GuideError(f"{name}: {key} must be an array of tables ([[{key}]])")
-    return value
+    return tables(raw, key, name, GuideError)
 
 
 def _table(raw: dict[str, Any], key: str, name: str) -> dict[str, Any]:
-    value = raw.get(key)
-    if not isinstance(value, dict):
-        raise GuideError(f"{name}: missing table [{key}]")
-    return value
+    return table(raw, key, name, GuideError)
 
 
 def _text_table(
@@ -293,39 +287,5 @@ def _text_table(
     return _Text(r.text("zh"), r.text("en"))
 
 
-class _Reader:
-    def __init__(self, raw: dict[str, Any], where: str) -> None:
-        self.raw = raw
-        self.where = where
-
-    def fail(self, problem: str) -> None:
-        raise GuideError(f"{self.where}: {problem}")
-
-    def text(self, key: str) -> str:
-        value = self.raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise GuideError(f"{self.where}: {key} must be a non-empty string, not {value!r}")
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        value = self.raw.get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-            raise GuideError(f"{self.where}: {key} must be a list of strings, not {value!r}")
-        return tuple(value)
-
-    def flag(self, key: str) -> bool:
-        value = self.raw.get(key)
-        if not isinstance(value, bool):
-            raise GuideError(f"{self.where}: {key} must be true or false, not {value!r}")
-        return value
-
-    def choice(self, key: str, allowed: tuple[_T, ...]) -> _T:
-        value = self.raw.get(key)
-        for option in allowed:
-            if value == option:
-                return option
-        raise GuideError(f"{self.where}: {key} must be one of {list(allowed)}, not {value!r}")
-
-    def only(self, allowed: set[str]) -> None:
-        if unknown := sorted(set(self.raw) - allowed):
-            self.fail(f"unknown keys {unknown}")
+class _Reader(TableReader):
+    error = GuideError
