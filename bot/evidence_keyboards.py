@@ -25,31 +25,28 @@ def button(text: str, data: object) -> InlineKeyboardButton:
 
 def kind_choices(
     t: Texts, missing: Sequence[EvidenceKind], make: Callable[[str], object]
-) -> list[list[InlineKeyboardButton]]:
-    """All kinds, two per row, the ones the case still misses first and marked.
-
-    Built as plain rows: aiogram's keyboard builder copies the whole keyboard on every button,
-    which made this the costliest part of saving a file."""
+) -> Keyboard:
+    """All kinds, two per row, the ones the case still misses first and marked."""
+    kb = Keyboard()
     ordered = [*missing, *(kind for kind in EvidenceKind if kind not in missing)]
-    buttons = [
-        button(
-            ("❗" if kind in missing else "") + t(f"evidence.kind.{kind.value}"), make(kind.value)
-        )
-        for kind in ordered
-    ]
-    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    for kind in ordered:
+        mark = "❗" if kind in missing else ""
+        kb.row(button(mark + t(f"evidence.kind.{kind.value}"), make(kind.value)))
+    kb.adjust(2)
+    return kb
 
 
 def batch_question(
     t: Texts, batch: str, missing: Sequence[EvidenceKind], count: int
 ) -> InlineKeyboardMarkup:
-    rows = kind_choices(t, missing, lambda kind: EvBatchCb(action="kind", batch=batch, value=kind))
+    kb = kind_choices(t, missing, lambda kind: EvBatchCb(action="kind", batch=batch, value=kind))
     tail = []
     if count > 1:
         tail.append(button(t("evidence.button.each"), EvBatchCb(action="each", batch=batch)))
     tail.append(button(t("evidence.button.later"), EvBatchCb(action="later", batch=batch)))
     tail.append(button(t("evidence.button.move"), EvBatchCb(action="move", batch=batch)))
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, tail])
+    kb.row(*tail)
+    return kb.as_markup()
 
 
 def walk_question(
@@ -57,11 +54,9 @@ def walk_question(
 ) -> InlineKeyboardMarkup:
     assert item.id is not None
     item_id = item.id
-    rows = kind_choices(
-        t, missing, lambda kind: EvItemCb(action="walk", item_id=item_id, value=kind)
-    )
-    later = button(t("evidence.button.later"), EvBatchCb(action="later", batch=batch))
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, [later]])
+    kb = kind_choices(t, missing, lambda kind: EvItemCb(action="walk", item_id=item_id, value=kind))
+    kb.row(button(t("evidence.button.later"), EvBatchCb(action="later", batch=batch)))
+    return kb.as_markup()
 
 
 def item_kinds(
@@ -69,11 +64,11 @@ def item_kinds(
 ) -> InlineKeyboardMarkup:
     assert item.id is not None
     item_id = item.id
-    rows = kind_choices(
+    kb = kind_choices(
         t, missing, lambda kind: EvItemCb(action="setkind", item_id=item_id, value=kind)
     )
-    back = button(t("button.back"), EvItemCb(action="show", item_id=item_id))
-    return InlineKeyboardMarkup(inline_keyboard=[*rows, [back]])
+    kb.row(button(t("button.back"), EvItemCb(action="show", item_id=item_id)))
+    return kb.as_markup()
 
 
 def case_picker(

@@ -9,8 +9,9 @@ modified" / "not found" means the earlier try took effect: success. For a new me
 (sendMessage, sendDocument, ...) a lost reply is worse than a repeat, and a repeat happens only
 when Telegram processed a request whose answer never arrived.
 
-Before waiting, the update's transaction is committed so no database lock is held during the
-wait. The proactive sender opts out: it schedules its own retries around the rate limits.
+No database lock is held while waiting: the update's transaction committed before the first
+try (``bot.save_first``). The proactive sender opts out: it schedules its own retries around
+the rate limits.
 """
 
 from __future__ import annotations
@@ -33,8 +34,6 @@ from aiogram.exceptions import (
 )
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-
-from bot.storage import current_session
 
 log = logging.getLogger("shopguard.retry")
 _own_retries: ContextVar[bool] = ContextVar("shopguard_own_retries", default=False)
@@ -109,12 +108,5 @@ class RetryRequestMiddleware(BaseRequestMiddleware):
                 if self.clock() - started + pause > self.max_wait:
                     raise
                 log.warning("%s failed (%s); retrying in %.1f s", method.__api_method__, err, pause)
-                await _release_database()
                 await asyncio.sleep(pause)
                 attempt += 1
-
-
-async def _release_database() -> None:
-    session: Any = current_session.get()
-    if session is not None and session.in_transaction():
-        await session.commit()
