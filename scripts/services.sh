@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start (or stop) the PostgreSQL and Redis servers the test suite uses, from Debian's packages.
+# Start (or stop) the PostgreSQL and Redis servers the test suite uses, from Debian's packages
+# (and install openssl, which the HTTPS fetch tests use to make certificates).
 # Private instances on loopback ports with their data under .services/; installs the packages
 # with apt-get when they are missing. Writes the URLs to .services/env (sourced by `make test`).
 #   scripts/services.sh start | stop
@@ -25,6 +26,7 @@ install_missing() {
   local want=()
   [ -n "$(pg_bin)" ] || want+=(postgresql)
   command -v redis-server >/dev/null || want+=(redis-server)
+  command -v openssl >/dev/null || want+=(openssl)  # certificates for the HTTPS fetch tests
   [ ${#want[@]} -eq 0 ] && return 0
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "services: missing ${want[*]} and cannot install them here" >&2
