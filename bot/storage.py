@@ -36,7 +36,6 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shopguard.db.engine import READ_ONLY
 from shopguard.db.models import DialogState
 
 log = logging.getLogger("shopguard.storage")
@@ -177,7 +176,6 @@ class SQLStorage(BaseStorage):
 
     async def _read_once(self, skey: str) -> _Row | None:
         async with self._sessions() as own:
-            await own.connection(execution_options={READ_ONLY: True})
             return await _select(own, skey)
 
     # ------------------------------------------------------------------ writing

@@ -18,13 +18,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.local_chat import LocalChat
 from bot.middlewares.database import DatabaseMiddleware
 from bot.storage import SQLStorage
-from shopguard.db.engine import READ_ONLY
 
 
 async def committed(sessions: async_sessionmaker[AsyncSession], sql: str) -> list[Any]:
-    """What another connection sees now (a plain read: it waits for no lock)."""
+    """What another connection sees now (a read: it waits for no lock)."""
     async with sessions() as other:
-        await other.connection(execution_options={READ_ONLY: True})
         return list((await other.exec(text(sql))).all())
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -13,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from shopguard.db.engine import READ_ONLY
 from shopguard.db.migrate import alembic_config, upgrade
 from shopguard.db.models import User
 
@@ -68,16 +69,75 @@ async def test_a_connection_back_in_the_pool_holds_no_transaction(engine: AsyncE
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-async def test_a_read_only_connection_takes_no_write_lock(engine: AsyncEngine) -> None:
+async def test_reads_take_no_lock_and_see_the_last_commit(engine: AsyncEngine) -> None:
     async with engine.connect() as writer:
         await writer.exec_driver_sql("CREATE TABLE IF NOT EXISTS scratch (x INTEGER)")
         await writer.commit()
         await writer.exec_driver_sql("INSERT INTO scratch VALUES (1)")  # holds the write lock
         async with engine.connect() as reader:
-            await reader.execution_options(**{READ_ONLY: True})
             rows = (await reader.exec_driver_sql("SELECT count(*) FROM scratch")).scalar_one()
+            reader_driver = (await reader.get_raw_connection()).driver_connection
+            assert not reader_driver.in_transaction  # the read began nothing
         assert rows == 0  # the last commit, read without waiting for the writer
         await writer.commit()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_transaction_holds_the_write_lock_from_its_first_write(
+    engine: AsyncEngine,
+) -> None:
+    """The first write begins the transaction: its writes commit together, and another
+    transaction's write waits its turn (instead of failing with "database is locked")."""
+    async with engine.begin() as setup:
+        await setup.exec_driver_sql("CREATE TABLE counter (n INTEGER)")
+        await setup.exec_driver_sql("INSERT INTO counter VALUES (0)")
+    halfway = asyncio.Event()
+    seen: list[int] = []
+
+    async def value() -> int:
+        async with engine.connect() as reader:
+            return int((await reader.exec_driver_sql("SELECT n FROM counter")).scalar_one())
+
+    async def twice() -> None:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("UPDATE counter SET n = n + 1")
+            halfway.set()
+            await asyncio.sleep(0.3)  # the other writer asks for the lock meanwhile
+            await connection.exec_driver_sql("UPDATE counter SET n = n + 1")
+
+    async def other() -> None:
+        await halfway.wait()
+        seen.append(await value())  # the first write is not visible before its commit
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("SELECT n FROM counter")
+            await connection.exec_driver_sql("UPDATE counter SET n = n + 10")
+
+    await asyncio.gather(twice(), other())
+    assert seen == [0]
+    assert await value() == 12
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+async def test_a_statement_is_one_trip_to_the_driver_thread(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reason for ``sqlite_driver``: aiosqlite's own cursor takes four trips a statement."""
+    trips: list[str] = []
+    async with engine.connect() as connection:
+        driver = (await connection.get_raw_connection()).driver_connection
+        trip = driver._execute
+
+        async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+            trips.append(getattr(fn, "__name__", "?"))
+            return await trip(fn, *args, **kwargs)
+
+        monkeypatch.setattr(driver, "_execute", counted)
+        rows = (await connection.exec_driver_sql("SELECT 1 UNION SELECT 2")).all()
+        await connection.commit()  # nothing was written: no trip
+        await connection.exec_driver_sql("CREATE TABLE scratch (x INTEGER)")
+        await connection.commit()
+    assert rows == [(1,), (2,)]
+    assert trips == ["_run", "_run", "commit"]
 
 
 def test_the_migrations_have_one_head() -> None:

@@ -2,9 +2,10 @@
 
 Claiming is one ``UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING``: on PostgreSQL the inner
 select takes ``FOR UPDATE SKIP LOCKED`` so several processes never claim the same row; on
-SQLite the engine's ``BEGIN IMMEDIATE`` serialises claimers. A claim moves ``available_at`` to
-the lease's expiry, so a reminder whose sender died is claimed again once the lease runs out —
-the same index serves both cases and start-up never has to scan the table.
+SQLite the write lock, taken before a transaction's first write, serialises claimers. A claim
+moves ``available_at`` to the lease's expiry, so a reminder whose sender died is claimed again
+once the lease runs out — the same index serves both cases and start-up never has to scan the
+table.
 """
 
 from __future__ import annotations
