@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.evidence_context import EvidenceContextMiddleware, EvidenceLocker
+from bot.filters_in_place import check_filters_in_place
 from bot.i18n import texts
 from bot.middlewares import (
     DatabaseMiddleware,
@@ -69,6 +70,7 @@ def shopguard_router(
         observer.outer_middleware(UserContextMiddleware(settings, clock))
         observer.outer_middleware(evidence)
     root.include_routers(*feature_routers(free_text_intake=free_text_intake))
+    check_filters_in_place(root)
     return root
 
 
