@@ -50,9 +50,16 @@ async def require_batch(db: AsyncSession, user_id: int, batch: str) -> list[Evid
 
 
 async def batch_view(
-    db: AsyncSession, user_id: int, batch_id: str, t: Texts, notes: list[Any] | None = None
+    db: AsyncSession,
+    user_id: int,
+    batch_id: str,
+    t: Texts,
+    notes: list[Any] | None = None,
+    items: list[EvidenceItem] | None = None,
 ) -> tuple[str, InlineKeyboardMarkup] | None:
-    items = await services.batch_items(db, user_id, batch_id)
+    """The batch's question; ``items`` are read unless the caller knows them all."""
+    if items is None:
+        items = await services.batch_items(db, user_id, batch_id)
     if not items:
         return None
     case = await get_case(db, user_id, items[0].case_id)

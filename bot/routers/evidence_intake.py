@@ -35,7 +35,7 @@ from bot.routers.evidence_batch import (
 )
 from bot.routers.evidence_telegram import TelegramFileSource, incoming_from_message
 from shopguard.cases import list_cases
-from shopguard.db.models import Case
+from shopguard.db.models import Case, EvidenceItem
 from shopguard.errors import InputError, NotFound
 from shopguard.evidence import services
 from shopguard.evidence.kinds import Media
@@ -83,8 +83,13 @@ async def on_file(
         await forget(state, BATCH)
         await message.answer(t("case.not_found"), reply_markup=keyboards.main_menu(t))
         return
-    await state.update_data({BATCH: batch})
-    await _show_batch(bot, message.chat.id, state, db, message.from_user.id, batch, t)
+    if incoming.group:  # the album's later files join this batch
+        await state.update_data({BATCH: batch})
+    else:  # a single file is a batch of its own: nothing to remember for the next one
+        await forget(state, BATCH)
+    # A batch begun by this file holds only what this update added: no need to read it back.
+    known = None if same_album else saver.added
+    await _show_batch(bot, message.chat.id, state, db, message.from_user.id, batch, t, known)
 
 
 async def on_unsupported(message: Message, t: Texts) -> None:
@@ -106,6 +111,7 @@ class _Saver:
     ) -> None:
         self.db, self.locker, self.bot, self.user_id = db, locker, bot, user_id
         self.t, self.tz, self.now = t, tz, now
+        self.added: list[EvidenceItem] = []  # the new items, in the order they were saved
 
     async def save(self, batch: dict[str, Any], incoming: IncomingFile) -> bool:
         """False when the batch's case is gone; notes go into ``batch['notes']``."""
@@ -131,6 +137,8 @@ class _Saver:
             return True
         if incoming.media == Media.PHOTO:
             batch["compressed"] = True
+        if not result.duplicate:
+            self.added.append(result.item)
         if result.duplicate:
             assert result.item.id is not None
             case, number, _ = await services.locate(self.db, self.user_id, result.item.id)
@@ -151,9 +159,12 @@ async def _show_batch(
     user_id: int,
     batch: dict[str, Any],
     t: Texts,
+    items: list[EvidenceItem] | None = None,
 ) -> None:
-    """Send the batch's question once, then edit it as more files of the album arrive."""
-    view = await batch_view(db, user_id, batch["id"], t, batch.get("notes", []))
+    """Send the batch's question once, then edit it as more files of the album arrive.
+
+    ``items``: the batch's items when the caller knows them all, else they are read."""
+    view = await batch_view(db, user_id, batch["id"], t, batch.get("notes", []), items)
     if view is None:  # nothing new was saved (duplicates, empty files): just say so
         await bot.send_message(chat_id, notes_text(batch.get("notes", [])[-1:], t))
         return
@@ -264,4 +275,4 @@ async def on_pending_case(
     await forget(state, PENDING)
     await state.update_data({BATCH: batch})
     chat_id = query.message.chat.id if query.message else user_id
-    await _show_batch(bot, chat_id, state, db, user_id, batch, t)
+    await _show_batch(bot, chat_id, state, db, user_id, batch, t, saver.added)

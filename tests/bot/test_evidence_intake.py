@@ -258,11 +258,29 @@ async def test_a_finished_batch_leaves_no_dialog_state_behind(
     from tests.bot.conftest import dialog_of
 
     await new_case(chat)
-    await chat.send_document(pdf_bytes(), "a.pdf")
+    await chat.send_photo(jpeg_with_exif(), group="album-1")
     _, waiting = await dialog_of(chat)
     assert "ev_batch" in waiting  # the album may still grow
     await chat.press("订单页")
     assert await dialog_of(chat) == (None, {})
+
+
+async def test_a_single_file_keeps_no_dialog_state(chat: LocalChat, db: StoredData) -> None:
+    """Only an album's later files need the batch: a file on its own is a batch by itself."""
+    from tests.bot.conftest import dialog_of
+
+    await new_case(chat)
+    first = await chat.send_document(pdf_bytes("one"), "a.pdf")
+    assert await dialog_of(chat) == (None, {})
+    second = await chat.send_document(pdf_bytes("two"), "b.pdf")
+    assert await dialog_of(chat) == (None, {})
+    # each is its own batch: one question each, listing only that file
+    assert "本批 1 份" in texts(first) and "a.pdf" in texts(first)
+    assert "本批 1 份" in texts(second)
+    assert "b.pdf" in texts(second) and "a.pdf" not in texts(second)
+    await chat.press("订单页")  # answers the second file's question
+    stored = await items(db)
+    assert [(i.file_name, i.kind) for i in stored] == [("a.pdf", None), ("b.pdf", "order_page")]
 
 
 async def test_files_go_to_the_case_card_the_shopper_opened_last(

@@ -22,6 +22,7 @@ from shopguard.evidence.metadata import FileFacts, may_have_facts, read_facts
 from shopguard.evidence.names import safe_filename
 from shopguard.evidence.queries import (
     batch_items,
+    before_download,
     count_new_item,
     get_item,
     in_case,
@@ -61,10 +62,10 @@ async def add_evidence(
     case = await get_case(session, user_id, case_id)
     if incoming.size == 0:
         raise InputError("evidence_empty")
-    existing = await in_case(session, case_id, file_unique_id=incoming.file_unique_id)
+    existing, used = await before_download(session, user_id, case_id, incoming.file_unique_id)
     if existing is not None:
         return AddResult(existing, duplicate=True)
-    blob, reason = await _fetch(session, store, limits, user_id, incoming.size, source)
+    blob, reason = await _fetch(session, store, limits, user_id, used, incoming.size, source)
     if blob is not None:
         existing = await in_case(session, case_id, sha256=blob.sha256)
         if existing is not None:
@@ -91,8 +92,7 @@ async def add_evidence(
         updated_at=now,
     )
     session.add(item)
-    await session.flush()
-    await count_new_item(session, case, item.kind)
+    await count_new_item(session, case, item.kind)  # flushes the item and the case together
     return AddResult(item)
 
 
@@ -101,11 +101,12 @@ async def _fetch(
     store: EvidenceStore,
     limits: EvidenceLimits,
     user_id: int,
+    used: int,
     announced_size: int | None,
     source: ByteSource,
 ) -> tuple[StoredBlob | None, NotStored | None]:
-    """Download into the store, or say why the file stays a reference."""
-    used = await storage_used(session, user_id)
+    """Download into the store, or say why the file stays a reference; ``used``: the bytes the
+    shopper's stored files take now."""
     if announced_size is not None:
         reason = limits.reason_for_size(announced_size)
         if reason is None and used + announced_size > limits.quota_bytes:
@@ -154,7 +155,8 @@ async def refetch(
     item = await get_item(session, user_id, item_id)
     if item.sha256 is not None:
         return item
-    blob, reason = await _fetch(session, store, limits, user_id, item.size, source)
+    used = await storage_used(session, user_id)
+    blob, reason = await _fetch(session, store, limits, user_id, used, item.size, source)
     if blob is not None:
         facts = await _facts(store, user_id, blob, tz)
         item.sha256, item.size = blob.sha256, blob.size

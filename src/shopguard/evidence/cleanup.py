@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -37,6 +37,9 @@ def store_of(session: AsyncSession) -> EvidenceStore | None:
     return store if isinstance(store, EvidenceStore) else None
 
 
+_OUTCOME_KEY = "shopguard.on_outcome"
+
+
 def _on_outcome(
     session: AsyncSession,
     *,
@@ -44,25 +47,27 @@ def _on_outcome(
     rollback: Callable[[], object] | None = None,
 ) -> None:
     """Run ``commit`` after the commit or ``rollback`` after a rollback — once, whichever."""
-    done = False
+    session.info.setdefault(_OUTCOME_KEY, []).append((commit, rollback))
 
-    def after_commit(_session: Any) -> None:
-        nonlocal done
-        if not done:
-            done = True
-            if commit is not None:
-                _quietly(commit)
 
-    def after_rollback(_session: Any) -> None:
-        nonlocal done
-        if not done:
-            done = True
-            if rollback is not None:
-                _quietly(rollback)
+# Registered once for every session (a listener per session and file cost more than storing
+# the file); each runs and forgets the actions its session collected.
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    _settle(session, committed=True)
 
-    sync = session.sync_session
-    event.listen(sync, "after_commit", after_commit, once=True)
-    event.listen(sync, "after_rollback", after_rollback, once=True)
+
+@event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    _settle(session, committed=False)
+
+
+def _settle(session: Session, *, committed: bool) -> None:
+    actions = session.info.pop(_OUTCOME_KEY, None)
+    for commit, rollback in actions or ():
+        action = commit if committed else rollback
+        if action is not None:
+            _quietly(action)
 
 
 def _quietly(action: Callable[[], object]) -> None:

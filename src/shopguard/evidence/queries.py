@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from typing import Any
+
+from sqlalchemy import bindparam, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from shopguard.cases import get_case
 from shopguard.db.models import Case, EvidenceItem, EvidenceTick
@@ -41,22 +44,59 @@ async def locate(
     return case, number, item
 
 
-async def batch_items(session: AsyncSession, user_id: int, batch: str) -> list[EvidenceItem]:
-    rows = await session.exec(
-        select(EvidenceItem)
-        .where(EvidenceItem.user_id == user_id, EvidenceItem.batch == batch)
-        .order_by(col(EvidenceItem.id))
+# The statements run on every file a shopper sends are built once: building a statement and its
+# cache key costs more than running it on SQLite.
+_BATCH_ITEMS = (
+    select(EvidenceItem)
+    .where(EvidenceItem.user_id == bindparam("user_id"), EvidenceItem.batch == bindparam("batch"))
+    .order_by(col(EvidenceItem.id))
+)
+_STORAGE_USED = (
+    select(EvidenceItem.sha256, func.max(EvidenceItem.size))
+    .where(EvidenceItem.user_id == bindparam("user_id"), col(EvidenceItem.sha256).is_not(None))
+    .group_by(EvidenceItem.sha256)
+)
+
+
+_SAME_FILE_ID = (
+    select(EvidenceItem.id)
+    .where(
+        EvidenceItem.case_id == bindparam("case_id"),
+        EvidenceItem.file_unique_id == bindparam("file_unique_id"),
     )
+    .order_by(col(EvidenceItem.id))
+    .limit(1)
+    .scalar_subquery()
+)
+_PER_CONTENT = _STORAGE_USED.with_only_columns(func.max(EvidenceItem.size).label("size")).subquery()
+_BEFORE_DOWNLOAD = select(
+    _SAME_FILE_ID, select(func.coalesce(func.sum(_PER_CONTENT.c.size), 0)).scalar_subquery()
+)
+
+
+async def before_download(
+    session: AsyncSession, user_id: int, case_id: int, file_unique_id: str
+) -> tuple[EvidenceItem | None, int]:
+    """The case's item that is this Telegram file already, and the bytes the shopper's stored
+    files take (``storage_used``): what decides whether to download, read in one statement."""
+    same_id, used = (
+        await session.exec(
+            _BEFORE_DOWNLOAD,
+            params={"case_id": case_id, "file_unique_id": file_unique_id, "user_id": user_id},
+        )
+    ).one()
+    same = await session.get(EvidenceItem, same_id) if same_id is not None else None
+    return same, int(used)
+
+
+async def batch_items(session: AsyncSession, user_id: int, batch: str) -> list[EvidenceItem]:
+    rows = await session.exec(_BATCH_ITEMS, params={"user_id": user_id, "batch": batch})
     return list(rows.all())
 
 
 async def storage_used(session: AsyncSession, user_id: int) -> int:
     """Bytes the shopper's stored files take (each content counted once)."""
-    rows = await session.exec(
-        select(EvidenceItem.sha256, func.max(EvidenceItem.size))
-        .where(EvidenceItem.user_id == user_id, col(EvidenceItem.sha256).is_not(None))
-        .group_by(EvidenceItem.sha256)
-    )
+    rows = await session.exec(_STORAGE_USED, params={"user_id": user_id})
     return sum(size or 0 for _, size in rows.all())
 
 
@@ -70,6 +110,19 @@ async def ticks(session: AsyncSession, case: Case) -> list[str]:
     return sorted(rows.all())
 
 
+def _first_in_case(column: Any) -> SelectOfScalar[EvidenceItem]:
+    return (
+        select(EvidenceItem)
+        .where(EvidenceItem.case_id == bindparam("case_id"), column == bindparam("value"))
+        .order_by(col(EvidenceItem.id))
+        .limit(1)
+    )
+
+
+_SAME_FILE = _first_in_case(EvidenceItem.file_unique_id)
+_SAME_CONTENT = _first_in_case(EvidenceItem.sha256)
+
+
 async def in_case(
     session: AsyncSession,
     case_id: int,
@@ -77,16 +130,19 @@ async def in_case(
     file_unique_id: str | None = None,
     sha256: str | None = None,
 ) -> EvidenceItem | None:
-    query = select(EvidenceItem).where(EvidenceItem.case_id == case_id)
-    if file_unique_id is not None:
-        query = query.where(EvidenceItem.file_unique_id == file_unique_id)
-    if sha256 is not None:
-        query = query.where(EvidenceItem.sha256 == sha256)
-    return (await session.exec(query.order_by(col(EvidenceItem.id)).limit(1))).first()
+    """The case's first item that is the same Telegram file, or (given ``sha256``) the same
+    content; exactly one of the two is given."""
+    if (file_unique_id is None) == (sha256 is None):
+        raise TypeError("in_case takes exactly one of file_unique_id and sha256")
+    query, value = (_SAME_FILE, file_unique_id) if sha256 is None else (_SAME_CONTENT, sha256)
+    return (await session.exec(query, params={"case_id": case_id, "value": value})).first()
 
 
 async def count_new_item(session: AsyncSession, case: Case, kind: str | None) -> None:
-    """A file was added to the case: count it in the tally without reading the rows back."""
+    """A file was added to the case: count it in the tally without reading the rows back.
+
+    Flushes: the new item, if still pending, is written with the case's new tally (or before
+    the tally is first built from the rows)."""
     if not case.evidence_tally or case.evidence_tally == "{}":
         await refresh_tally(session, case)  # never built: build it from the rows
         return
