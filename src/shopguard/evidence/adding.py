@@ -66,7 +66,10 @@ async def add_evidence(
     if existing is not None:
         return AddResult(existing, duplicate=True)
     blob, reason = await _fetch(session, store, limits, user_id, used, incoming.size, source)
-    if blob is not None:
+    # Content new to the shopper's store cannot be in the case already: a row that names a hash
+    # keeps its file in the store (files go only after their last row). So only content that
+    # was there before is looked for.
+    if blob is not None and not blob.created:
         existing = await in_case(session, case_id, sha256=blob.sha256)
         if existing is not None:
             return AddResult(existing, duplicate=True)
