@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from shopguard.case_fields import parse_field
@@ -121,3 +123,25 @@ def test_parse_field_refuses_with_a_code(name: str, text: str, code: str) -> Non
     with pytest.raises(InputError) as err:
         parse_field(name, text, now=now, tz="Asia/Shanghai")
     assert err.value.code == code
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
+async def test_cases_opened_at_the_same_moment_get_their_own_numbers(
+    sessions: async_sessionmaker[AsyncSession], clock: FixedClock
+) -> None:
+    """Two updates of one shopper at once (a host bot may not isolate them): the count read
+    for the new number is locked (FOR UPDATE; on SQLite the write lock), so none is lost."""
+    async with sessions() as setup:
+        await ensure_user(setup, 1, clock())
+        await setup.commit()
+
+    async def open_one(problem: ProblemType) -> int:
+        async with sessions() as session:
+            await ensure_user(session, 1, clock())  # an update reads the shopper first
+            case = await open_case(session, 1, clock(), problem_type=problem)
+            await asyncio.sleep(0.05)  # the other update runs meanwhile
+            await session.commit()
+            return case.number
+
+    numbers = await asyncio.gather(*(open_one(p) for p in list(ProblemType)[:4]))
+    assert sorted(numbers) == [1, 2, 3, 4]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shopguard.db.engine import create_engine
 from shopguard.db.migrate import alembic_config, upgrade
 from shopguard.db.models import User
 
@@ -150,3 +152,19 @@ async def test_each_run_has_a_postgresql_database_of_its_own(engine: AsyncEngine
     async with engine.connect() as connection:
         name = (await connection.exec_driver_sql("SELECT current_database()")).scalar_one()
     assert name.startswith("shopguard_test_") and name.split("_")[2] == str(os.getpid())
+
+
+async def test_two_starts_at_once_migrate_one_after_the_other(
+    tmp_path: Path,
+) -> None:
+    """Two engines on one fresh file, as two processes started together would be."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
+    first, second = create_engine(url), create_engine(url)
+    try:
+        await asyncio.gather(upgrade(first), upgrade(second))
+        async with second.connect() as connection:
+            heads = await connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+            assert [row[0] for row in heads] == ["0008_one_head"]
+    finally:
+        await first.dispose()
+        await second.dispose()

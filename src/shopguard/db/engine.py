@@ -41,6 +41,19 @@ def _sqlite_engine(url: str, database: str | None, **kwargs: Any) -> AsyncEngine
         **kwargs,
     )
 
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _for_update(
+        connection: Any, _cursor: Any, _sql: str, _parameters: Any, context: Any, _many: bool
+    ) -> None:
+        # SQLite has no SELECT … FOR UPDATE (the clause is left out): such a read, which must
+        # not be overtaken before its transaction writes, takes the write lock instead.
+        compiled = context.compiled if context is not None else None
+        if (
+            compiled is not None
+            and getattr(compiled.statement, "_for_update_arg", None) is not None
+        ):
+            connection.connection.driver_connection.lock_next = True
+
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()

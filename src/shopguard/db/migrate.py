@@ -26,4 +26,8 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
         command.upgrade(alembic_config(connection), revision)
 
     async with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # The version is read before anything is written: take the write lock first, so
+            # two processes starting together migrate one after the other.
+            await connection.exec_driver_sql("BEGIN IMMEDIATE")
         await connection.run_sync(_run)

@@ -13,7 +13,9 @@ by ``BEGIN IMMEDIATE``. IMMEDIATE makes a second writer wait its turn (SQLite's 
 instead of failing with "database is locked" when it upgrades a read. Until its first write a
 transaction runs each read on its own, on the latest commit and without any lock — as
 PostgreSQL's READ COMMITTED does, which the application already runs on — so an update that only
-reads (a case card, advice) never waits for a writer, nor makes one wait.
+reads (a case card, advice) never waits for a writer, nor makes one wait. A read that must not
+be overtaken — ``SELECT … FOR UPDATE``, which SQLite does not have — takes the lock instead
+(``lock_next``, set by the engine).
 
 The connection is aiosqlite's own (its thread, queue and lifecycle), so SQLAlchemy's dialect
 keeps working unchanged; only ``cursor()`` differs. It relies on aiosqlite's ``_execute`` (the
@@ -44,9 +46,12 @@ def takes_write_lock(sql: str) -> bool:
     return not head.startswith(_LOCK_FREE + _OUTSIDE_TRANSACTIONS)
 
 
-def _run(connection: sqlite3.Connection, sql: str, parameters: Any, many: bool) -> Outcome:
-    """In the connection's thread: the whole statement, rows included."""
-    if not connection.in_transaction and takes_write_lock(sql):
+def _run(
+    connection: sqlite3.Connection, sql: str, parameters: Any, many: bool, lock: bool
+) -> Outcome:
+    """In the connection's thread: the whole statement, rows included; ``lock``: take the write
+    lock first even though the statement only reads."""
+    if not connection.in_transaction and (lock or takes_write_lock(sql)):
         connection.execute("BEGIN IMMEDIATE")
     cursor = connection.cursor()
     try:
@@ -81,8 +86,9 @@ class OneTripCursor:
 
     async def _trip(self, sql: str, parameters: Any, many: bool) -> None:
         connection = self._connection
+        lock, connection.lock_next = connection.lock_next, False
         outcome: Outcome = await connection._execute(  # type: ignore[no-untyped-call]
-            _run, connection._conn, sql, parameters, many
+            _run, connection._conn, sql, parameters, many, lock
         )
         self.description, self._rows, self.rowcount, self.lastrowid = outcome
 
@@ -113,6 +119,9 @@ class OneTripCursor:
 class OneTripConnection(aiosqlite.Connection):
     """An aiosqlite connection whose cursors take one trip per statement; a commit or rollback
     with no transaction open (nothing was written) takes none."""
+
+    lock_next = False
+    """Set just before a read that must take the write lock (a ``SELECT … FOR UPDATE``)."""
 
     def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)
