@@ -23,7 +23,7 @@ from shopguard.cases import delete_case, open_case, set_status
 from shopguard.clock import FixedClock
 from shopguard.db.models import Case, EvidenceItem, User
 from shopguard.errors import InputError, NotFound
-from shopguard.evidence import services
+from shopguard.evidence import adding, services
 from shopguard.evidence.cleanup import attach_store
 from shopguard.evidence.kinds import Media
 from shopguard.evidence.limits import MB, EvidenceLimits
@@ -304,6 +304,32 @@ async def test_a_file_written_by_a_transaction_that_rolls_back_is_removed(env: E
             assert env.files() == {sha(pdf_bytes())}
             raise Boom()
     assert env.files() == set()
+
+
+async def test_a_file_is_removed_when_the_update_fails_right_after_the_download(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The download commits what came before it; if the update then fails before another
+    statement (here: reading the photo's metadata), the new file still goes."""
+    case_id = await env.case()
+
+    class Boom(Exception):
+        pass
+
+    def broken(*_: object) -> None:
+        raise Boom()
+
+    monkeypatch.setattr(adding, "read_facts", broken)
+    with pytest.raises(Boom):
+        async with env.update() as s:
+            incoming = IncomingFile(Media.DOCUMENT, "f", "u", "IMG.JPG", "image/jpeg", size=None)
+            await services.add_evidence(
+                s, env.store, env.limits, user_id=SHOPPER, case_id=case_id, incoming=incoming,
+                source=BytesSource(jpeg_with_exif()), now=env.clock(), tz=TZ,
+            )  # fmt: skip
+    assert env.files() == set()
+    _, stored = await env.run(lambda s: services.case_items(s, SHOPPER, case_id))
+    assert stored == []
 
 
 async def test_deleting_a_case_keeps_content_another_case_still_holds(env: Env) -> None:

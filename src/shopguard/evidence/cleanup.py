@@ -47,6 +47,10 @@ def _on_outcome(
     rollback: Callable[[], object] | None = None,
 ) -> None:
     """Run ``commit`` after the commit or ``rollback`` after a rollback — once, whichever."""
+    if not session.in_transaction():
+        # Nothing read or written since the last commit: begin (no SQL yet) so that a rollback
+        # now — an error, a cancelled update — still reaches the actions.
+        session.sync_session.begin()
     session.info.setdefault(_OUTCOME_KEY, []).append((commit, rollback))
 
 
