@@ -53,11 +53,8 @@ def reminder_text(
     tz: str,
     now: datetime,
     late_by: timedelta | None,
-    *,
-    repeat: bool = False,
 ) -> str:
-    """The reminder message; with ``repeat`` (or after an earlier attempt) it says it may be a
-    second copy."""
+    """The reminder message; after an earlier attempt it says it may be a second copy."""
     lines = [f"<b>{t('reminder.title')}</b>"]
     if case is not None:
         what = case.item or t.label("problem_type", case.problem_type)
@@ -78,8 +75,8 @@ def reminder_text(
         lines.append(escape(reminder.text))
     if late_by is not None:
         lines.append(t("reminder.late", planned=moment(reminder.due_at, tz, t)))
-    if repeat or reminder.attempts > 1:
-        # an earlier try may have reached the shopper (sender stopped, or its answer timed out)
+    if reminder.attempts > 1:
+        # an earlier try may have reached the shopper before the sender stopped
         lines.append(t("reminder.maybe_repeat"))
     return "\n".join(lines)
 
@@ -135,9 +132,9 @@ class TelegramNotifier:
         if user is None:
             return Failed("the user no longer exists")
         t = texts(resolve_language(user.language, None, self.settings.default_language))
-        now = self.clock()
-        text = reminder_text(reminder, case, t, user.timezone, now, late_by)
-        repeat = reminder_text(reminder, case, t, user.timezone, now, late_by, repeat=True)
+        text = reminder_text(reminder, case, t, user.timezone, self.clock(), late_by)
+        # sent instead after a timed-out try, which may have reached the shopper
+        repeat = text if reminder.attempts > 1 else text + "\n" + t("reminder.maybe_repeat")
         return await self.sender.send(
             reminder.user_id, text, reminder_keyboard(reminder, t), repeat_text=repeat
         )

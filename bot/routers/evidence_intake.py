@@ -137,15 +137,15 @@ class _Saver:
             return True
         if incoming.media == Media.PHOTO:
             batch["compressed"] = True
-        if not result.duplicate:
-            self.added.append(result.item)
         if result.duplicate:
             assert result.item.id is not None
             case, number, _ = await services.locate(self.db, self.user_id, result.item.id)
             batch["notes"].append(
                 ["duplicate", {"case": case.number, "name": er.evidence_name(self.t, number)}]
             )
-        elif caption and not batch.get("caption"):
+            return True
+        self.added.append(result.item)
+        if caption and not batch.get("caption"):
             batch["caption"] = caption
             await services.describe_batch(self.db, self.user_id, batch["id"], caption, self.now)
         return True
@@ -272,7 +272,6 @@ async def on_pending_case(
     saver = _Saver(db, locker, bot, user_id, t, tz, now)
     for raw in pending["files"]:
         await saver.save(batch, IncomingFile.from_data(raw))
-    await forget(state, PENDING)
-    await state.update_data({BATCH: batch})
+    await forget(state, PENDING, BATCH)  # not an album: no later file joins this batch
     chat_id = query.message.chat.id if query.message else user_id
     await _show_batch(bot, chat_id, state, db, user_id, batch, t, saver.added)

@@ -19,6 +19,7 @@ from bot.local_chat import LocalChat
 from shopguard.clock import FixedClock
 from shopguard.settings import Settings
 from tests.conftest import service_url
+from tests.fakebotapi import FakeBotAPI
 
 
 @pytest.fixture
@@ -31,6 +32,13 @@ async def redis_url() -> str | None:
     await client.flushdb()
     await client.aclose()
     return url
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotAPI]:
+    """A fake Bot API server over real HTTP."""
+    async with FakeBotAPI() as server:
+        yield server
 
 
 @pytest.fixture

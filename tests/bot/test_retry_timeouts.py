@@ -179,12 +179,6 @@ async def test_get_updates_and_own_retries_are_left_alone() -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
 async def impatient_bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
     """Gives up on a request after 0.5 s and waits at least 0.6 s before trying again."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url), timeout=0.5)

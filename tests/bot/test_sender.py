@@ -21,12 +21,6 @@ from tests.fakebotapi import FakeBotAPI
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeBotAPI]:
-    async with FakeBotAPI() as server:
-        yield server
-
-
-@pytest.fixture
 async def bot(fake: FakeBotAPI) -> AsyncIterator[Bot]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
     bot = Bot("123:SENDER", session=session)

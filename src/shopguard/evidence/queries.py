@@ -58,16 +58,19 @@ _STORAGE_USED = (
 )
 
 
-_SAME_FILE_ID = (
-    select(EvidenceItem.id)
-    .where(
-        EvidenceItem.case_id == bindparam("case_id"),
-        EvidenceItem.file_unique_id == bindparam("file_unique_id"),
+def _first_in_case(column: Any) -> SelectOfScalar[EvidenceItem]:
+    return (
+        select(EvidenceItem)
+        .where(EvidenceItem.case_id == bindparam("case_id"), column == bindparam("value"))
+        .order_by(col(EvidenceItem.id))
+        .limit(1)
     )
-    .order_by(col(EvidenceItem.id))
-    .limit(1)
-    .scalar_subquery()
-)
+
+
+_SAME_FILE = _first_in_case(EvidenceItem.file_unique_id)
+_SAME_CONTENT = _first_in_case(EvidenceItem.sha256)
+# the two checks made before a download, in one statement: the same file, and the bytes used
+_SAME_FILE_ID = _SAME_FILE.with_only_columns(col(EvidenceItem.id)).scalar_subquery()
 _PER_CONTENT = _STORAGE_USED.with_only_columns(func.max(EvidenceItem.size).label("size")).subquery()
 _BEFORE_DOWNLOAD = select(
     _SAME_FILE_ID, select(func.coalesce(func.sum(_PER_CONTENT.c.size), 0)).scalar_subquery()
@@ -82,7 +85,7 @@ async def before_download(
     same_id, used = (
         await session.exec(
             _BEFORE_DOWNLOAD,
-            params={"case_id": case_id, "file_unique_id": file_unique_id, "user_id": user_id},
+            params={"case_id": case_id, "value": file_unique_id, "user_id": user_id},
         )
     ).one()
     same = await session.get(EvidenceItem, same_id) if same_id is not None else None
@@ -108,19 +111,6 @@ async def checklist(session: AsyncSession, user_id: int, case_id: int) -> Checkl
 async def ticks(session: AsyncSession, case: Case) -> list[str]:
     rows = await session.exec(select(EvidenceTick.item).where(EvidenceTick.case_id == case.id))
     return sorted(rows.all())
-
-
-def _first_in_case(column: Any) -> SelectOfScalar[EvidenceItem]:
-    return (
-        select(EvidenceItem)
-        .where(EvidenceItem.case_id == bindparam("case_id"), column == bindparam("value"))
-        .order_by(col(EvidenceItem.id))
-        .limit(1)
-    )
-
-
-_SAME_FILE = _first_in_case(EvidenceItem.file_unique_id)
-_SAME_CONTENT = _first_in_case(EvidenceItem.sha256)
 
 
 async def in_case(
