@@ -55,7 +55,8 @@ _CUE = re.compile(
     r"\bnow\b|\bdropped\b|\bdown to\b|\bprice\b",
     re.IGNORECASE,
 )
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+# no spaces and no control characters (a NUL cannot even be stored on PostgreSQL)
+_URL = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 MAX_URL = 2000
 
 

@@ -747,6 +747,7 @@ WATCH_COLUMNS = ("url", "status", "stop_reason", "state", "next_check_at", "leas
 @example(url="file:///etc/passwd")
 @example(url="https://item.jd.com/" + "😀" * 1990)
 @example(url="http://127.0.0.1:8080/admin")
+@example(url="https://item.jd.com/\x00")  # PostgreSQL cannot store a NUL
 async def test_typed_page_addresses(shop: Shop, url: str) -> None:
     state, _ = await shop.dialog()
     if state != PriceInput.url.state:

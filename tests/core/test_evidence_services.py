@@ -170,6 +170,13 @@ async def test_a_batch_of_five_files_is_numbered_hashed_and_stored(env: Env) -> 
     assert report.completeness.required_covered == 2  # unboxing video, difference photos
 
 
+async def test_a_caption_is_stored_without_control_characters(env: Env) -> None:
+    """PostgreSQL cannot store a NUL; none of these belongs in a description anyway."""
+    case_id = await env.case()
+    added = await env.add(case_id, pdf_bytes(), caption=" 盒子\x00压坏了\x1b[0m\u200b \n")
+    assert added.item.description == "盒子压坏了[0m"
+
+
 async def test_exif_time_is_read_from_a_jpeg_sent_as_a_file(env: Env) -> None:
     case_id = await env.case()
     data = jpeg_with_exif("2026:11:20 21:15:03", offset=None)

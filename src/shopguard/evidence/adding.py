@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from shopguard.case_fields import clean_text
 from shopguard.cases import get_case
 from shopguard.db.models import EvidenceItem
 from shopguard.errors import InputError
@@ -174,8 +175,9 @@ async def refetch(
 
 
 def clean_description(text: str) -> str:
-    """Trimmed, at most MAX_DESCRIPTION characters (a caption longer than that is cut)."""
-    return text.strip()[:MAX_DESCRIPTION]
+    """Without control characters (``clean_text``: PostgreSQL cannot even store a NUL), trimmed,
+    at most MAX_DESCRIPTION characters (a caption longer than that is cut)."""
+    return clean_text(text)[:MAX_DESCRIPTION]
 
 
 async def describe_batch(
