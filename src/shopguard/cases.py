@@ -19,6 +19,7 @@ from shopguard.case_deadlines import DEADLINE_FACTS
 from shopguard.case_fields import FIELDS
 from shopguard.db.models import Case, User
 from shopguard.errors import InputError, NotFound
+from shopguard.evidence.checklist import Tally
 from shopguard.evidence.cleanup import release_case_files
 from shopguard.reminders.schedule import sync_case_reminders
 from shopguard.taxonomy import DEFAULT_PLATFORM, CaseStatus, ProblemType
@@ -47,7 +48,9 @@ async def open_case(
     unknown = set(facts) - set(FIELDS)
     if unknown:
         raise ValueError(f"unknown case fields: {sorted(unknown)}")
-    user = await session.get(User, user_id, with_for_update=True)
+    # Read again under the lock, over the copy the update may already hold (without
+    # ``populate_existing`` the session would keep that copy's count).
+    user = await session.get(User, user_id, with_for_update=True, populate_existing=True)
     if user is None:
         raise NotFound("user")
     user.cases_opened += 1
@@ -58,6 +61,7 @@ async def open_case(
         problem_type=str(problem_type),
         created_at=now,
         updated_at=now,
+        evidence_tally=Tally({}, 0, ()).to_json(),  # built: its first file is counted in
         **{k: v for k, v in facts.items() if v is not None},
     )
     session.add_all([user, case])

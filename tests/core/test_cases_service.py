@@ -137,10 +137,13 @@ async def test_cases_opened_at_the_same_moment_get_their_own_numbers(
 
     async def open_one(problem: ProblemType) -> int:
         async with sessions() as session:
-            await ensure_user(session, 1, clock())  # an update reads the shopper first
+            # an update reads the shopper first, and holds them (the bot keeps them in its
+            # context): the count must still be read again under the lock
+            shopper = await ensure_user(session, 1, clock())
             case = await open_case(session, 1, clock(), problem_type=problem)
             await asyncio.sleep(0.05)  # the other update runs meanwhile
             await session.commit()
+            assert shopper.cases_opened == case.number
             return case.number
 
     numbers = await asyncio.gather(*(open_one(p) for p in list(ProblemType)[:4]))
