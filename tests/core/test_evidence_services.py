@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -133,6 +134,21 @@ class NeverRead:
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@contextmanager
+def recorded(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements the engine runs meanwhile."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_a_batch_of_five_files_is_numbered_hashed_and_stored(env: Env) -> None:
@@ -455,6 +471,45 @@ async def test_the_active_case_is_the_newest_open_one_until_closed(env: Env) -> 
     assert await env.run(lambda s: services.active_case(s, SHOPPER)) is None
     user = await env.run(lambda s: s.get(User, SHOPPER))
     assert user is not None and user.active_case_id == first  # stale, and ignored
+
+
+async def test_the_shopper_and_their_active_case_are_read_in_one_statement(
+    env: Env, engine: AsyncEngine
+) -> None:
+    case_id = await env.case()
+
+    async def shopper_and_case(s: AsyncSession) -> Case | None:
+        await ensure_user(s, SHOPPER, env.clock())
+        return await services.active_case(s, SHOPPER)
+
+    with recorded(engine) as statements:
+        case = await env.run(shopper_and_case)
+    assert case is not None and case.id == case_id
+    assert len(statements) == 1, statements
+
+    # another shopper's case named as theirs is never loaded with them, nor used
+    theirs = await env.case(user_id=OTHER)
+
+    async def forge(s: AsyncSession) -> None:
+        user = await s.get(User, SHOPPER)
+        assert user is not None
+        user.active_case_id = theirs
+        s.add(user)
+
+    await env.run(forge)
+    assert await env.run(shopper_and_case) is None
+
+
+async def test_the_first_file_of_a_new_case_is_counted_without_reading_the_rows(
+    env: Env, engine: AsyncEngine
+) -> None:
+    case_id = await env.case()
+    with recorded(engine) as statements:
+        await env.add(case_id, pdf_bytes())
+    assert not [s for s in statements if "GROUP BY evidence_items.kind" in s], statements
+    case = await env.run(lambda s: s.get(Case, case_id))
+    assert case is not None
+    assert json.loads(case.evidence_tally) == {"kinds": {}, "unclassified": 1, "ticked": []}
 
 
 async def test_moving_a_batch_skips_files_the_target_already_has(env: Env) -> None:
