@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -43,6 +44,17 @@ async def test_the_same_content_is_stored_once_per_shopper(store: EvidenceStore)
     assert (first.created, second.created, other_user.created) == (True, False, True)
     assert store.stored_hashes(7) == {first.sha256}
     assert store.path(7, first.sha256) != store.path(8, first.sha256)
+    assert leftovers(store) == []  # the second copy's temporary file is gone too
+
+
+async def test_folders_removed_meanwhile_are_made_again(store: EvidenceStore) -> None:
+    await store.put(7, BytesSource(b"first"))
+    shutil.rmtree(store.root / "tmp")
+    store.remove_user(7)
+    blob = await store.put(7, BytesSource(b"second"))
+    assert blob.created and store.path(7, blob.sha256).read_bytes() == b"second"
+    assert (store.root / "tmp").stat().st_mode & 0o777 == 0o700
+    assert leftovers(store) == []
 
 
 async def test_a_stream_over_the_limit_is_refused_and_leaves_nothing(store: EvidenceStore) -> None:

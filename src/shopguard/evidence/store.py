@@ -16,11 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import io
 import os
 import re
+import secrets
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -29,6 +28,7 @@ from shopguard.evidence.source import ByteSource
 
 WRITE_BUFFER = 256 * 1024
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
 class TooLarge(Exception):
@@ -54,15 +54,30 @@ class StoredBlob:
     head: bytes = b""  # the first bytes of the content
 
 
-@dataclass(frozen=True)
 class _Spill:
     """The temporary file a blob is written to before it moves to its content path."""
 
-    file: io.FileIO
-    path: Path
+    def __init__(self, fd: int, path: Path) -> None:
+        self.fd: int | None = fd
+        self.path = path
+
+    def write(self, data: bytes | bytearray) -> None:
+        assert self.fd is not None
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view) :]
+
+    def sync(self) -> None:
+        assert self.fd is not None
+        os.fsync(self.fd)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            fd, self.fd = self.fd, None
+            os.close(fd)
 
     def discard(self) -> None:
-        self.file.close()
+        self.close()
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
 
@@ -112,7 +127,7 @@ class EvidenceStore:
                     if spill is None:
                         spill = await asyncio.to_thread(self._spill)
                     # written in place: the buffer is not touched until the write returns
-                    await asyncio.to_thread(spill.file.write, buffer)
+                    await asyncio.to_thread(spill.write, buffer)
                     buffer.clear()
             if size == 0:
                 raise EmptyFile()
@@ -126,22 +141,32 @@ class EvidenceStore:
                 await asyncio.to_thread(spill.discard)
 
     def _spill(self) -> _Spill:
-        folder = self.root / "tmp"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, name = tempfile.mkstemp(dir=folder, prefix="incoming-")  # mode 0600
-        return _Spill(io.FileIO(fd, "wb"), Path(name))
+        """A new temporary file (mode 0600) in ``tmp/``, made on first use."""
+        path = self.root / "tmp" / f"incoming-{secrets.token_hex(8)}"
+        try:
+            fd = os.open(path, _NEW_FILE, 0o600)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(path, _NEW_FILE, 0o600)
+        return _Spill(fd, path)
 
     def _finish(self, spill: _Spill | None, rest: bytearray, final: Path) -> bool:
-        """Write the rest, flush to disk, move into place (blocking: run it in a thread)."""
+        """Write the rest, flush to disk, move into place (blocking: run it in a thread).
+
+        Each system call here is paid for every file a shopper sends, so there are no more than
+        needed: create, write, fsync, close, look for the content path, rename."""
         spill = spill or self._spill()
+        installed = False
         try:
             if rest:
-                spill.file.write(rest)
-            os.fsync(spill.file.fileno())
-            spill.file.close()
-            return _install(spill.path, final)
+                spill.write(rest)
+            spill.sync()
+            spill.close()
+            installed = _install(spill.path, final)
+            return installed
         finally:
-            spill.discard()
+            if not installed:
+                spill.discard()
 
     # ------------------------------------------------------------------ reading
 
@@ -187,8 +212,14 @@ class EvidenceStore:
 
 def _install(temp: Path, final: Path) -> bool:
     """Move the finished temporary file to its content path; False if it was already there."""
-    final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if final.is_file():
+    try:
+        os.stat(final)
         return False
-    os.replace(temp, final)
+    except FileNotFoundError:
+        pass
+    try:
+        os.replace(temp, final)
+    except FileNotFoundError:  # the first file in its folder
+        final.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.replace(temp, final)
     return True
