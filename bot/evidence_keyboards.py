@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import CaseCb
@@ -24,14 +25,14 @@ def button(text: str, data: object) -> InlineKeyboardButton:
 
 
 def kind_choices(
-    t: Texts, missing: Sequence[EvidenceKind], make: Callable[[str], object]
+    t: Texts, missing: Sequence[EvidenceKind], make: Callable[[str], CallbackData]
 ) -> Keyboard:
     """All kinds, two per row, the ones the case still misses first and marked."""
     kb = Keyboard()
     ordered = [*missing, *(kind for kind in EvidenceKind if kind not in missing)]
     for kind in ordered:
         mark = "❗" if kind in missing else ""
-        kb.row(button(mark + t(f"evidence.kind.{kind.value}"), make(kind.value)))
+        kb.button(text=mark + t(f"evidence.kind.{kind.value}"), callback_data=make(kind.value))
     kb.adjust(2)
     return kb
 

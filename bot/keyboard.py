@@ -5,6 +5,8 @@ button or a row is added, to validate it; on a case card of a dozen buttons that
 costliest part of handling the update. This one keeps the same behaviour — ``button`` fills the
 last row up to Telegram's 8 per row, ``row`` starts new rows, ``adjust`` re-flows every button
 added so far into rows of the given sizes (the last size repeats) — and copies nothing.
+Buttons added with ``button`` are validated all at once, when the markup is made: one
+validation of the whole keyboard costs less than one per button.
 """
 
 from __future__ import annotations
@@ -16,19 +18,23 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 MAX_WIDTH = 8  # buttons per row Telegram accepts
 
+Button = InlineKeyboardButton | dict[str, Any]  # a dict: the fields of a button to validate
+
 
 class Keyboard:
     def __init__(self) -> None:
-        self._rows: list[list[InlineKeyboardButton]] = []
+        self._rows: list[list[Button]] = []
 
     def button(
         self, *, text: str, callback_data: CallbackData | str | None = None, **kw: Any
     ) -> None:
         if isinstance(callback_data, CallbackData):
             callback_data = callback_data.pack()
-        self.add(InlineKeyboardButton(text=text, callback_data=callback_data, **kw))
+        if callback_data is not None:
+            kw["callback_data"] = callback_data
+        self.add({"text": text, **kw})
 
-    def add(self, *buttons: InlineKeyboardButton) -> None:
+    def add(self, *buttons: Button) -> None:
         """Into the last row while it has room, then into new full-width rows."""
         pending = list(buttons)
         if self._rows and len(self._rows[-1]) < MAX_WIDTH:
@@ -37,7 +43,7 @@ class Keyboard:
             pending = pending[room:]
         self._rows.extend(_chunks(pending, [MAX_WIDTH]))
 
-    def row(self, *buttons: InlineKeyboardButton, width: int = MAX_WIDTH) -> None:
+    def row(self, *buttons: Button, width: int = MAX_WIDTH) -> None:
         self._rows.extend(_chunks(list(buttons), [width]))
 
     def adjust(self, *sizes: int) -> None:
@@ -45,14 +51,14 @@ class Keyboard:
         self._rows = _chunks(buttons, list(sizes) or [MAX_WIDTH])
 
     def as_markup(self) -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in self._rows])
+        return InlineKeyboardMarkup.model_validate(
+            {"inline_keyboard": [list(row) for row in self._rows]}
+        )
 
 
-def _chunks(
-    buttons: list[InlineKeyboardButton], sizes: list[int]
-) -> list[list[InlineKeyboardButton]]:
+def _chunks(buttons: list[Button], sizes: list[int]) -> list[list[Button]]:
     """Rows of ``sizes[0]``, ``sizes[1]`` … buttons, the last size repeating."""
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[Button]] = []
     start = 0
     while start < len(buttons):
         size = max(1, min(MAX_WIDTH, sizes[min(len(rows), len(sizes) - 1)]))
