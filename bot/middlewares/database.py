@@ -32,7 +32,8 @@ class DatabaseMiddleware(BaseMiddleware):
             try:
                 data["db"] = session
                 result = await handler(event, data)
-                await session.commit()
+                if session.in_transaction():  # else all is committed (a reply commits first)
+                    await session.commit()
                 return result
             except BaseException:
                 await session.rollback()

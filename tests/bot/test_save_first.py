@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.local_chat import LocalChat
 from bot.middlewares.database import DatabaseMiddleware
 from bot.storage import SQLStorage
+from shopguard.users import ensure_user
 
 
 async def committed(sessions: async_sessionmaker[AsyncSession], sql: str) -> list[Any]:
@@ -81,6 +83,12 @@ def storage_router(sessions: async_sessionmaker[AsyncSession]) -> Router:
     async def clear(message: Message, state: FSMContext) -> None:
         await state.clear()
         await message.answer("cleared")
+
+    @router.message(Command("late"))
+    async def change_after_a_commit(message: Message, db: AsyncSession) -> None:
+        shopper = await ensure_user(db, message.chat.id, datetime(2026, 11, 22, tzinfo=UTC))
+        await db.commit()  # as a reply does before it is sent
+        shopper.timezone = "UTC"  # changed afterwards, not even added to the session again
 
     @router.message()
     async def show(message: Message, state: FSMContext) -> None:
@@ -157,3 +165,10 @@ async def test_outside_an_update_the_storage_reads_and_writes_on_its_own(
     await storage.set_state(key, None)
     await storage.set_data(key, {})
     assert await committed(sessions, "SELECT key FROM dialog_states") == []
+
+
+async def test_a_change_made_after_an_early_commit_is_committed_too(
+    storage_chat: LocalChat, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await storage_chat.send("/late")
+    assert await committed(sessions, "SELECT id, timezone FROM users") == [(4242, "UTC")]
