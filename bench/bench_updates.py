@@ -20,7 +20,8 @@ handler time is the wall time of one update through ``Dispatcher.feed_update`` (
 is no network, the evidence store's fsync is in it). Goals: CPU ≤ 1.5× bare, p95 ≤ 10 ms; the
 ratio is also shown for one update of each kind together (a typical mix). The SQL
 statements per update are counted too, and the same bare handler on aiogram's MemoryStorage is
-shown for scale. A missed ratio prints the SQL of one such update and a cProfile summary of the
+shown for scale, as is the share of adding evidence spent fetching and storing the file. A
+missed ratio prints the SQL of one such update and a cProfile summary of the
 scenario (the main thread only: SQLite's own work runs in aiosqlite's thread).
 """
 
@@ -53,11 +54,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.app import build_dispatcher, build_storage
 from bot.callbacks import CaseCb, ChoiceCb, FieldCb
+from bot.evidence_context import EvidenceContextMiddleware
 from bot.local_chat import LocalChat
 from bot.local_session import LocalSession, Outgoing
 from shopguard.clock import system_clock
 from shopguard.db.engine import create_engine, session_factory
 from shopguard.db.migrate import upgrade
+from shopguard.evidence.store import EvidenceStore
 from shopguard.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -190,6 +193,25 @@ class Runner:
         return walls[min(len(walls) - 1, round(share * (len(walls) - 1)))]
 
 
+class StoreMeter:
+    """CPU spent in the evidence store's ``put`` (its worker thread included) while ``runner``
+    records: fetching the file and writing it durably, which the bare handler never does."""
+
+    def __init__(self, store: EvidenceStore, runner: Runner) -> None:
+        self.cpu = 0.0
+        put = store.put
+
+        async def metered(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return await put(*args, **kwargs)
+            finally:
+                if runner.meter.recording:
+                    self.cpu += time.process_time() - started
+
+        store.put = metered  # type: ignore[method-assign]
+
+
 @dataclass
 class Scenario:
     name: str
@@ -197,6 +219,7 @@ class Scenario:
     bare: Runner
     in_memory: Runner  # the bare handler on aiogram's MemoryStorage: for scale
     check: Callable[[list[Outgoing]], bool]  # the last warm-up replies look right
+    store: StoreMeter | None = None
 
 
 def micros(value: float) -> str:
@@ -250,6 +273,15 @@ def middleware_code(dispatcher: Dispatcher) -> dict[tuple[str, int], int]:
                 code = type(middleware).__call__.__code__
                 found.setdefault((code.co_filename, code.co_firstlineno), len(found))
     return found
+
+
+def evidence_store(dispatcher: Dispatcher) -> EvidenceStore:
+    for router in routers(dispatcher):
+        for observer in router.observers.values():
+            for middleware in observer.outer_middleware:
+                if isinstance(middleware, EvidenceContextMiddleware):
+                    return middleware.locker.store
+    raise RuntimeError("no evidence store among the middlewares")
 
 
 def has_advise(dispatcher: Dispatcher) -> bool:
@@ -369,9 +401,10 @@ async def build_scenarios(folder: Path) -> tuple[list[Scenario], Dispatcher]:
         ),
         Scenario(
             "add evidence (2 KB PDF via attach)",
-            Runner(add_evidence, counter=counter, updates=1),
+            adding := Runner(add_evidence, counter=counter, updates=1),
             *bare_runners("document", 92_000),
             replied({"sendMessage"}, "📥"),
+            StoreMeter(evidence_store(shopguard), adding),
         ),
     ]
     if has_advise(shopguard):
@@ -560,6 +593,15 @@ async def run_all(folder: Path) -> None:
             f"{ours.per_update(ours.transactions):.1f} transactions (bare "
             f"{bare.per_update(bare.statements):.1f} in {bare.per_update(bare.transactions):.1f})"
         )
+        if scenario.store is not None:
+            stored = scenario.store.cpu / ours.iterations
+            print(
+                f"     of which fetching and storing the file (getFile, the in-process download; "
+                f"create, write, fsync, rename on a worker thread): {micros(stored).strip()}"
+                "/update; the rest ×"
+                f"{(ours.cpu_per_update - stored) / bare.cpu_per_update:.2f} the bare handler "
+                "(for scale, not the goal)"
+            )
         memory = scenario.in_memory
         print(
             f"     for scale: bare p50 {ms(bare.percentile(0.5))}, p95 "
