@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import hashlib
+import os
 import shutil
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +84,38 @@ async def test_a_download_failing_midway_leaves_no_partial_file(store: EvidenceS
     with pytest.raises(FileUnavailable):
         await store.put(7, Broken())
     assert leftovers(store) == [] and store.stored_hashes(7) == set()
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+async def test_an_update_cancelled_while_its_file_is_made_leaks_no_descriptor(
+    store: EvidenceStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = threading.Event()
+    spill = store._spill
+
+    def slow_spill() -> Any:
+        try:
+            return spill()
+        finally:
+            made.wait(5)  # the update is cancelled meanwhile: what this returns is dropped
+
+    monkeypatch.setattr(store, "_spill", slow_spill)
+    before = open_descriptors()
+    put = asyncio.create_task(store.put(7, BytesSource(b"z" * (WRITE_BUFFER + 1))))
+    await asyncio.sleep(0.05)
+    put.cancel()
+    made.set()
+    with pytest.raises(asyncio.CancelledError):
+        await put
+    for _ in range(100):  # the worker thread returns its spill to no one, then it is collected
+        gc.collect()
+        if open_descriptors() == before:
+            break
+        await asyncio.sleep(0.02)
+    assert open_descriptors() == before
 
 
 async def test_a_download_failing_after_the_first_buffer_leaves_no_partial_file(

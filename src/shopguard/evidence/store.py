@@ -20,6 +20,7 @@ import os
 import re
 import secrets
 import shutil
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -55,26 +56,26 @@ class StoredBlob:
 
 
 class _Spill:
-    """The temporary file a blob is written to before it moves to its content path."""
+    """The temporary file a blob is written to before it moves to its content path.
+
+    Its descriptor is closed when the spill is dropped unclosed too (an update cancelled while
+    the worker thread was making it), as a file object's would be."""
 
     def __init__(self, fd: int, path: Path) -> None:
-        self.fd: int | None = fd
+        self.fd = fd
         self.path = path
+        self._closer = weakref.finalize(self, os.close, fd)
 
     def write(self, data: bytes | bytearray) -> None:
-        assert self.fd is not None
         view = memoryview(data)
         while view:
             view = view[os.write(self.fd, view) :]
 
     def sync(self) -> None:
-        assert self.fd is not None
         os.fsync(self.fd)
 
     def close(self) -> None:
-        if self.fd is not None:
-            fd, self.fd = self.fd, None
-            os.close(fd)
+        self._closer()  # closes once, however often it is called
 
     def discard(self) -> None:
         self.close()
@@ -133,7 +134,8 @@ class EvidenceStore:
                 raise EmptyFile()
             sha = digest.hexdigest()
             final = self.path(user_id, sha)
-            pending, spill = spill, None  # _finish owns it from here, and always discards it
+            # _finish owns it from here: it installs it, or else discards it
+            pending, spill = spill, None
             created = await asyncio.to_thread(self._finish, pending, buffer, final)
             return StoredBlob(sha256=sha, size=size, created=created, head=head)
         finally:
