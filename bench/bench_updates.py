@@ -173,6 +173,7 @@ class Runner:
             replies = await self.iteration(self.next_index, self.meter)
             self.next_index += 1
         spent = time.process_time() - started
+        self.meter.recording = False
         if record:
             self.cpu += spent
             self.iterations += count
@@ -185,7 +186,7 @@ class Runner:
     def cpu_per_update(self) -> float:
         return self.cpu / (self.iterations * self.updates)
 
-    def per_update(self, total: int) -> float:
+    def per_update(self, total: float) -> float:
         return total / (self.iterations * self.updates)
 
     def percentile(self, share: float) -> float:
@@ -594,7 +595,7 @@ async def run_all(folder: Path) -> None:
             f"{bare.per_update(bare.statements):.1f} in {bare.per_update(bare.transactions):.1f})"
         )
         if scenario.store is not None:
-            stored = scenario.store.cpu / ours.iterations
+            stored = ours.per_update(scenario.store.cpu)
             print(
                 f"     of which fetching and storing the file (getFile, the in-process download; "
                 f"create, write, fsync, rename on a worker thread): {micros(stored).strip()}"

@@ -497,6 +497,12 @@ async def test_the_shopper_and_their_active_case_are_read_in_one_statement(
         s.add(user)
 
     await env.run(forge)
+
+    async def loaded_with_them(s: AsyncSession) -> list[Case]:
+        await ensure_user(s, SHOPPER, env.clock())
+        return [o for o in s.sync_session.identity_map.values() if isinstance(o, Case)]
+
+    assert await env.run(loaded_with_them) == []
     assert await env.run(shopper_and_case) is None
 
 
