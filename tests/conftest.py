@@ -5,12 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, NoReturn
 
 import asyncpg
 import pytest
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -66,9 +69,29 @@ def service_url(name: str) -> str:
     url = os.environ.get(name)
     if url:
         return url
+    missing_service(f"{name} is not set")
+
+
+def missing_service(problem: str) -> NoReturn:
+    """Skip a test that needs what scripts/services.sh provides; under `make test` fail it."""
     if os.environ.get("SHOPGUARD_REQUIRE_SERVICES") == "1":
-        pytest.fail(f"{name} is not set: run scripts/services.sh start")
-    pytest.skip(f"{name} is not set (scripts/services.sh start)")
+        pytest.fail(f"{problem}: run scripts/services.sh start")
+    pytest.skip(f"{problem} (scripts/services.sh start)")
+
+
+@contextmanager
+def recorded(engine: AsyncEngine) -> Iterator[list[str]]:
+    """The SQL statements the engine runs meanwhile, whitespace collapsed."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def reset_postgres(url: str) -> None:

@@ -12,7 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import Message
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +20,7 @@ from bot.local_chat import LocalChat
 from bot.middlewares.database import DatabaseMiddleware
 from bot.storage import SQLStorage
 from shopguard.users import ensure_user
+from tests.conftest import recorded
 
 
 async def committed(sessions: async_sessionmaker[AsyncSession], sql: str) -> list[Any]:
@@ -107,18 +108,9 @@ def storage_chat(sessions: async_sessionmaker[AsyncSession]) -> LocalChat:
 async def test_a_dialog_row_is_written_once_per_update_however_often_it_changes(
     storage_chat: LocalChat, engine: AsyncEngine, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        words = statement.split()
-        if "dialog_states" in words:
-            statements.append(f"{words[0]} dialog_states")
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
+    with recorded(engine) as run:
         replies = await storage_chat.send("/many")
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    statements = [f"{s.split()[0]} dialog_states" for s in run if "dialog_states" in s.split()]
     assert replies[0].text == "data {'a': 1, 'b': 2}"
     assert statements == ["SELECT dialog_states", "INSERT dialog_states"]
     stored = await committed(sessions, "SELECT user_id, state, data FROM dialog_states")

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -33,6 +32,7 @@ from shopguard.evidence.store import EvidenceStore
 from shopguard.privacy import delete_user_data
 from shopguard.taxonomy import CaseStatus
 from shopguard.users import ensure_user
+from tests.conftest import recorded
 from tests.evidence_samples import jpeg_with_exif, mp4_with_times, pdf_bytes, plain_jpeg
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite", "postgres"], indirect=True)
@@ -134,21 +134,6 @@ class NeverRead:
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@contextmanager
-def recorded(engine: AsyncEngine) -> Iterator[list[str]]:
-    """The SQL statements the engine runs meanwhile."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_a_batch_of_five_files_is_numbered_hashed_and_stored(env: Env) -> None:

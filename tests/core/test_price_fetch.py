@@ -5,7 +5,6 @@ resolver and an injected clock; one test talks to a real loopback server."""
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import socket
 import ssl
@@ -30,6 +29,7 @@ from shopguard.prices import (
 )
 from shopguard.prices.addresses import parse_address
 from shopguard.prices.charset import decode_html
+from tests.conftest import missing_service
 
 PUBLIC = "93.184.216.34"
 PUBLIC_2 = "93.184.216.35"
@@ -612,9 +612,7 @@ async def test_real_loopback_server_with_allow_loopback() -> None:
 
 def self_signed(tmp_path: Path, name: str) -> tuple[Path, Path]:
     if shutil.which("openssl") is None:  # scripts/services.sh installs it for `make test`
-        if os.environ.get("SHOPGUARD_REQUIRE_SERVICES") == "1":
-            pytest.fail("openssl is not installed: run scripts/services.sh start")
-        pytest.skip("openssl is not installed (scripts/services.sh start)")
+        missing_service("openssl is not installed")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subject = ["-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}"]
     files = ["-keyout", str(key), "-out", str(cert)]
