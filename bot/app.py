@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram import Dispatcher, Router
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisEventIsolation, RedisStorage
+from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
 from aiogram.types import BotCommand
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.evidence_context import EvidenceContextMiddleware, EvidenceLocker
 from bot.filters_in_place import check_filters_in_place
 from bot.i18n import texts
+from bot.isolation import RenewedRedisIsolation
 from bot.middlewares import (
     DatabaseMiddleware,
     ErrorBoundaryMiddleware,
@@ -74,16 +75,19 @@ def shopguard_router(
     return root
 
 
+REDIS_KEYS = DefaultKeyBuilder(with_destiny=True)
+"""How dialog states and locks are named in Redis."""
+
+
 def build_storage(
     settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> tuple[BaseStorage, BaseEventIsolation]:
     """Dialog state in SQL by default, in Redis when REDIS_URL is set."""
     if settings.redis_url is not None:
         storage = RedisStorage.from_url(
-            settings.redis_url.get_secret_value(),
-            key_builder=DefaultKeyBuilder(with_destiny=True),
+            settings.redis_url.get_secret_value(), key_builder=REDIS_KEYS
         )
-        return storage, RedisEventIsolation(redis=storage.redis)
+        return storage, RenewedRedisIsolation(storage.redis, REDIS_KEYS)
     return SQLStorage(sessions), SimpleEventIsolation()
 
 
