@@ -17,9 +17,7 @@ for the update:
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -31,15 +29,13 @@ from aiogram.fsm.storage.base import BaseStorage, StateType, StorageKey
 from sqlalchemy import bindparam, delete, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.reconnect import riding_out_reconnect
 from shopguard.db.models import DialogState
 
-log = logging.getLogger("shopguard.storage")
-READ_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 CACHE = "shopguard.dialog_rows"  # session.info key: storage key → _Row, or None when absent
 STORED = "shopguard.dialog_rows_stored"  # the same, as the database holds them
 
@@ -166,13 +162,7 @@ class SQLStorage(BaseStorage):
 
         aiogram reads the dialog state before any handler runs, so a failure here would lose the
         update; a restarted database is given a few seconds to come back instead."""
-        for delay in READ_RETRY_DELAYS:
-            try:
-                return await self._read_once(skey)
-            except (DBAPIError, OSError) as err:
-                log.warning("dialog state read failed (%s); retrying in %s s", err, delay)
-                await asyncio.sleep(delay)
-        return await self._read_once(skey)
+        return await riding_out_reconnect(lambda: self._read_once(skey), "dialog state read")
 
     async def _read_once(self, skey: str) -> _Row | None:
         async with self._sessions() as own:

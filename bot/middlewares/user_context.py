@@ -9,6 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
 from bot.i18n import texts
+from bot.reconnect import riding_out_reconnect
 from shopguard.clock import Clock
 from shopguard.reminders.store import resume_user
 from shopguard.settings import Settings
@@ -30,8 +31,11 @@ class UserContextMiddleware(BaseMiddleware):
         if tg_user is None or tg_user.is_bot:
             return None
         now = self.clock()
-        user = await ensure_user(
-            data["db"], tg_user.id, now, timezone=self.settings.default_timezone
+        db = data["db"]
+        user = await riding_out_reconnect(
+            lambda: ensure_user(db, tg_user.id, now, timezone=self.settings.default_timezone),
+            "reading the shopper",
+            before_retry=db.rollback,
         )
         if not user.is_active:
             user.is_active = True  # they wrote to us again: they unblocked the bot
