@@ -28,11 +28,11 @@ typecheck: $(STAMP)
 services:
 	scripts/services.sh start
 
-# the whole suite on the SQLite default, then core and bot tests again on PostgreSQL + Redis
+# the whole suite on the SQLite default, then again on PostgreSQL + Redis (the production profile)
 test: $(STAMP) lint typecheck services
 	. .services/env && SHOPGUARD_REQUIRE_SERVICES=1 $(BIN)/python -m pytest
 	. .services/env && SHOPGUARD_REQUIRE_SERVICES=1 SHOPGUARD_TEST_DATABASE=postgres \
-		SHOPGUARD_TEST_REDIS=1 $(BIN)/python -m pytest tests/core tests/bot
+		SHOPGUARD_TEST_REDIS=1 $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

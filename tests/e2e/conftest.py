@@ -3,7 +3,9 @@
 ``fake_api`` is a started :class:`~tests.fakebotapi.FakeBotAPI` in the test's event loop.
 ``bot_process`` is a :class:`BotProcess` handle (not started) that runs ``python -m bot`` against
 it; the process is always killed at teardown and its log is attached to the report of a failed
-test.
+test. It runs on the profile the suite runs on: its SQLite file by default, PostgreSQL with
+``SHOPGUARD_TEST_DATABASE=postgres``, dialog state in Redis with ``SHOPGUARD_TEST_REDIS=1``; tests
+read what it stored through ``rows`` and ``dialog_state``, whichever the profile.
 """
 
 from __future__ import annotations
@@ -12,18 +14,27 @@ import asyncio
 import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from pathlib import Path
+from typing import Any
 
+import asyncpg
 import pytest
+from aiogram.fsm.storage.base import StorageKey
+from redis.asyncio import Redis
+from sqlalchemy.engine import make_url
 
+from bot.app import REDIS_KEYS
+from tests.conftest import DEFAULT_BACKEND, reset_postgres, service_url
 from tests.fakebotapi import FakeBotAPI
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BOT_TOKEN = "123456:TEST-TOKEN"
+BOT_ID = int(BOT_TOKEN.split(":", 1)[0])
 
 
 @pytest.fixture
@@ -49,6 +60,10 @@ class BotProcess:
         self.argv: list[str] = ["-m", "bot"]
         """Arguments after the interpreter (tests of the harness itself swap in a script)."""
         self.data_dir = tmp_path / "data"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'shopguard.sqlite3'}"
+        """Where the bot keeps its data (its default; ``use_services`` changes it)."""
+        self.redis_url: str | None = None
         self.log_path = tmp_path / "bot.log"
         home = tmp_path / "home"
         home.mkdir(exist_ok=True)
@@ -66,6 +81,54 @@ class BotProcess:
         self.proc: asyncio.subprocess.Process | None = None
         self.starts = 0
         self._polls_before_start = 0
+
+    def use_services(self, database_url: str, redis_url: str | None) -> None:
+        """Run on PostgreSQL (and Redis for the dialog state when given): the production
+        profile."""
+        self.database_url = self.env["DATABASE_URL"] = database_url
+        self.redis_url = redis_url
+        if redis_url is not None:
+            self.env["REDIS_URL"] = redis_url
+
+    async def rows(self, sql: str) -> list[tuple[Any, ...]] | None:
+        """The rows of ``sql`` as the bot's database holds them now; None while the database or
+        its tables are not made yet. SQLite is read read-only, so the bot's locks are not
+        disturbed."""
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite":
+            path = Path(url.database or "")
+            if not path.exists():
+                return None
+            with contextlib.closing(
+                sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+            ) as db:
+                try:
+                    return [tuple(row) for row in db.execute(sql)]
+                except sqlite3.OperationalError:
+                    return None
+        dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        connection = await asyncpg.connect(dsn)
+        try:
+            return [tuple(row) for row in await connection.fetch(sql)]
+        except asyncpg.UndefinedTableError:
+            return None
+        finally:
+            await connection.close()
+
+    async def dialog_state(self, user_id: int) -> str | None:
+        """The state of the shopper's dialog in their private chat, where the bot keeps it."""
+        if self.redis_url is None:
+            found = await self.rows(
+                f"SELECT state FROM dialog_states WHERE user_id = {int(user_id)}"
+            )
+            return found[0][0] if found else None
+        redis = Redis.from_url(self.redis_url)
+        key = StorageKey(bot_id=BOT_ID, chat_id=user_id, user_id=user_id)
+        try:
+            value = await redis.get(REDIS_KEYS.build(key, "state"))
+        finally:
+            await redis.aclose()
+        return value.decode() if value is not None else None
 
     @property
     def running(self) -> bool:
@@ -178,11 +241,54 @@ async def bot_process(
     fake_api: FakeBotAPI, tmp_path: Path, request: pytest.FixtureRequest
 ) -> AsyncIterator[BotProcess]:
     handle = BotProcess(fake_api, tmp_path)
+    if DEFAULT_BACKEND == "postgres":
+        handle.use_services(await fresh_postgres(), await fresh_redis())
     request.node._bot_process = handle  # read by pytest_runtest_makereport below
     try:
         yield handle
     finally:
         await handle.cleanup()
+
+
+async def fresh_postgres() -> str:
+    """The run's PostgreSQL database, emptied for this test."""
+    url = service_url("TEST_POSTGRES_URL")
+    await reset_postgres(url)
+    return url
+
+
+async def fresh_redis() -> str | None:
+    """Redis, emptied for this test (dialog states and handled update ids of earlier tests would
+    otherwise leak in), when the suite runs with SHOPGUARD_TEST_REDIS=1."""
+    if os.environ.get("SHOPGUARD_TEST_REDIS") != "1":
+        return None
+    url = service_url("TEST_REDIS_URL")
+    redis = Redis.from_url(url)
+    try:
+        await redis.flushdb()
+    finally:
+        await redis.aclose()
+    return url
+
+
+async def eventually(
+    read: Callable[[], Awaitable[object]], expected: object, what: str, timeout: float = 15.0
+) -> None:
+    """Wait until ``read()`` gives ``expected`` (what the bot commits shows up a moment after
+    its reply)."""
+    deadline = time.monotonic() + timeout
+    last: object = None
+    while time.monotonic() < deadline:
+        last = await read()
+        if last == expected:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{what} gave {last!r}, expected {expected!r}")
+
+
+async def wait_stored(bot: BotProcess, sql: str, expected: object, timeout: float = 15.0) -> None:
+    """Wait until the bot has committed what the test expects."""
+    await eventually(lambda: bot.rows(sql), expected, repr(sql), timeout)
 
 
 @pytest.hookimpl(wrapper=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from shopguard.db.engine import create_engine, session_factory
 from shopguard.db.migrate import upgrade
@@ -11,19 +10,16 @@ from shopguard.db.models import Reminder, User
 
 
 async def seed_due_reminders(
-    data_dir: Path,
+    database_url: str,
     *,
     users: int,
     per_user: int,
     first_user: int = 500_000,
     late_by: timedelta,
-    database_url: str | None = None,
 ) -> list[str]:
-    """``users × per_user`` custom reminders that fell due ``late_by`` ago; returns their texts.
-
-    Into the bot's SQLite file under ``data_dir``, or into ``database_url`` when given."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(database_url or f"sqlite+aiosqlite:///{data_dir / 'shopguard.sqlite3'}")
+    """``users × per_user`` custom reminders that fell due ``late_by`` ago, in the database at
+    ``database_url`` (a ``BotProcess``'s ``database_url``); returns their texts."""
+    engine = create_engine(database_url)
     await upgrade(engine)
     now = datetime.now(UTC)
     texts = []

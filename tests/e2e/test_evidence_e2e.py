@@ -7,8 +7,7 @@ import hashlib
 
 import pytest
 
-from tests.e2e.conftest import BotProcess
-from tests.e2e.test_restart import wait_stored
+from tests.e2e.conftest import BotProcess, wait_stored
 from tests.evidence_samples import jpeg_with_exif
 from tests.fakebotapi import FakeBotAPI
 
@@ -37,9 +36,8 @@ async def test_a_document_lands_in_the_evidence_store(
     digest = hashlib.sha256(photo).hexdigest()
     stored = bot_process.data_dir / "evidence" / "users" / str(SHOPPER) / digest[:2] / digest
     assert stored.read_bytes() == photo
-    db_path = bot_process.data_dir / "shopguard.sqlite3"
     await wait_stored(
-        db_path,
+        bot_process,
         "SELECT sha256, file_name, description, camera FROM evidence_items",
         [(digest, "外包装.jpg", "快递盒压坏了", "Xiaomi Redmi K70")],
     )
@@ -47,5 +45,5 @@ async def test_a_document_lands_in_the_evidence_store(
 
     await fake_api.press_button(SHOPPER, "签收时外包装")
     await fake_api.wait_for(lambda c: "已归类为「签收时外包装」" in (c.text or ""), since=mark)
-    await wait_stored(db_path, "SELECT kind FROM evidence_items", [("package_photo",)])
+    await wait_stored(bot_process, "SELECT kind FROM evidence_items", [("package_photo",)])
     assert fake_api.internal_errors == []

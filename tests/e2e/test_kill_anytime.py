@@ -16,16 +16,14 @@ reminder. And nothing is stored more often than the shopper sent it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import random
 import re
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,28 +154,32 @@ class Stored:
         return None
 
 
-def read_stored(db_path: Path) -> Stored:
-    with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)) as db:
-        cases = {
-            (user, number): (row_id, platform, problem)
-            for row_id, user, number, platform, problem in db.execute(
-                "SELECT id, user_id, number, platform, problem_type FROM cases"
-            )
-        }
-        evidence = db.execute(
-            "SELECT user_id, case_id, sha256, size, not_stored_reason FROM evidence_items"
-        ).fetchall()
-        reminders = db.execute(
-            "SELECT user_id, case_id, text, status FROM reminders WHERE kind = 'custom'"
-        ).fetchall()
+async def read_stored(bot: BotProcess) -> Stored:
+    async def read(sql: str) -> list[Any]:
+        rows = await bot.rows(sql)
+        assert rows is not None, f"the bot's database has no tables for {sql!r}"
+        return rows
+
+    cases = {
+        (user, number): (row_id, platform, problem)
+        for row_id, user, number, platform, problem in await read(
+            "SELECT id, user_id, number, platform, problem_type FROM cases"
+        )
+    }
+    evidence = await read(
+        "SELECT user_id, case_id, sha256, size, not_stored_reason FROM evidence_items"
+    )
+    reminders = await read(
+        "SELECT user_id, case_id, text, status FROM reminders WHERE kind = 'custom'"
+    )
     return Stored(cases, evidence, reminders)
 
 
-def check_seen_is_stored(bot: BotProcess, steps: list[Step], when: str) -> Counter[str]:
+async def check_seen_is_stored(bot: BotProcess, steps: list[Step], when: str) -> Counter[str]:
     """Every confirmation in the chats speaks of something stored (evidence: on disk too).
 
     Returns how many confirmations of each sort were checked."""
-    stored = read_stored(bot.data_dir / "shopguard.sqlite3")
+    stored = await read_stored(bot)
     problems: list[str] = []
     checked: Counter[str] = Counter()
     for call in bot.fake.sent:
@@ -318,7 +320,7 @@ class Chaos:
         assert self.bot.returncode == -9
         self.kills.append(kill)
         await self.settle()
-        check_seen_is_stored(self.bot, self.steps, f"after kill #{len(self.kills)} {kill}")
+        await check_seen_is_stored(self.bot, self.steps, f"after kill #{len(self.kills)} {kill}")
         await self.bot.start(wait=True)
         self.busy = False
         if self.plan:
@@ -456,12 +458,12 @@ async def test_what_the_shopper_was_told_is_saved_survives_kill_9_at_any_moment(
 
     await fake_api.wait_quiet(gap=0.3, timeout=20)
     await bot_process.kill9()
-    checked = check_seen_is_stored(bot_process, steps, "at the end")
+    checked = await check_seen_is_stored(bot_process, steps, "at the end")
     assert checked["case"] >= sum(s.kind == "case" for s in steps), checked
     assert checked["evidence"] >= sum(s.upload for s in steps), checked
     assert checked["reminder"] >= sum(s.kind == "remind" for s in steps), checked
 
-    stored = read_stored(bot_process.data_dir / "shopguard.sqlite3")
+    stored = await read_stored(bot_process)
     for step in steps:
         assert step.confirmation is not None, step
         text = step.confirmation.plain_text or ""

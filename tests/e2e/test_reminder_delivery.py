@@ -6,7 +6,6 @@ import asyncio
 import random
 import re
 import signal
-import sqlite3
 from collections import Counter
 from datetime import timedelta
 
@@ -29,9 +28,10 @@ def delivered(fake: FakeBotAPI) -> Counter[str]:
     return found
 
 
-def acknowledged(bot: BotProcess) -> int:
-    with sqlite3.connect(f"file:{bot.data_dir / 'shopguard.sqlite3'}?mode=ro", uri=True) as db:
-        return int(db.execute("SELECT count(*) FROM reminders WHERE status='sent'").fetchone()[0])
+async def acknowledged(bot: BotProcess) -> int:
+    rows = await bot.rows("SELECT count(*) FROM reminders WHERE status='sent'")
+    assert rows is not None
+    return int(rows[0][0])
 
 
 async def kill_with_nothing_in_flight(fake: FakeBotAPI, bot: BotProcess) -> None:
@@ -44,7 +44,7 @@ async def kill_with_nothing_in_flight(fake: FakeBotAPI, bot: BotProcess) -> None
     for _ in range(200):
         bot._signal_group(signal.SIGSTOP)
         await asyncio.sleep(0.05)
-        if fake.sends_in_flight == 0 and acknowledged(bot) == sum(delivered(fake).values()):
+        if fake.sends_in_flight == 0 and await acknowledged(bot) == sum(delivered(fake).values()):
             await bot.kill9()
             return
         bot._signal_group(signal.SIGCONT)
@@ -76,7 +76,7 @@ async def test_1000_due_reminders_survive_three_kills_each_delivered_once(
     fake_api: FakeBotAPI, bot_process: BotProcess
 ) -> None:
     texts = await seed_due_reminders(
-        bot_process.data_dir, users=100, per_user=10, late_by=timedelta(minutes=10)
+        bot_process.database_url, users=100, per_user=10, late_by=timedelta(minutes=10)
     )
     fake_api.set_rate_limits(per_chat=12, global_limit=70)
     fast_delivery(bot_process)
@@ -98,16 +98,15 @@ async def test_1000_due_reminders_survive_three_kills_each_delivered_once(
     assert bot_process.starts == 4
     late = [c for c in fake_api.sent if c.text and "迟到" in c.text]
     assert len(late) == len(texts)  # all fell due while nobody was sending
-    with sqlite3.connect(bot_process.data_dir / "shopguard.sqlite3") as db:
-        statuses = dict(db.execute("SELECT status, count(*) FROM reminders GROUP BY status"))
-    assert statuses == {"sent": len(texts)}
+    statuses = await bot_process.rows("SELECT status, count(*) FROM reminders GROUP BY status")
+    assert statuses == [("sent", len(texts))]
 
 
 async def test_a_kill_with_a_send_in_flight_repeats_only_that_one_and_says_so(
     fake_api: FakeBotAPI, bot_process: BotProcess
 ) -> None:
     texts = await seed_due_reminders(
-        bot_process.data_dir, users=5, per_user=4, late_by=timedelta(seconds=30)
+        bot_process.database_url, users=5, per_user=4, late_by=timedelta(seconds=30)
     )
     fast_delivery(bot_process)
     fake_api.delay_next(1, 5.0, method="sendMessage")  # Telegram is slow to answer this one

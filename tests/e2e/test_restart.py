@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
-import time
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.conftest import BotProcess
+from tests.e2e.conftest import BotProcess, eventually, wait_stored
 from tests.fakebotapi import FakeBotAPI
 
 pytestmark = pytest.mark.e2e
@@ -17,27 +12,9 @@ pytestmark = pytest.mark.e2e
 SHOPPER = 880001
 
 
-async def wait_stored(db_path: Path, sql: str, expected: object, timeout: float = 15.0) -> None:
-    """Wait until the bot has committed what the test expects (read-only, short reads)."""
-    deadline = time.monotonic() + timeout
-    last: object = None
-    while time.monotonic() < deadline:
-        if db_path.exists():
-            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5) as conn:
-                try:
-                    last = conn.execute(sql).fetchall()
-                except sqlite3.OperationalError:
-                    last = None
-            if last == expected:
-                return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{sql!r} gave {last!r}, expected {expected!r}")
-
-
 async def test_case_and_half_finished_dialog_survive_kill_9(
     fake_api: FakeBotAPI, bot_process: BotProcess
 ) -> None:
-    db_path = bot_process.data_dir / "shopguard.sqlite3"
     await bot_process.start(wait=True)
 
     await fake_api.user_text(SHOPPER, "/start")
@@ -50,14 +27,18 @@ async def test_case_and_half_finished_dialog_survive_kill_9(
     await fake_api.press_button(SHOPPER, "质量问题")
     await fake_api.wait_for_message(SHOPPER, "案件 1 已创建")
     await wait_stored(
-        db_path, "SELECT number, platform, problem_type FROM cases", [(1, "jd", "quality_defect")]
+        bot_process,
+        "SELECT number, platform, problem_type FROM cases",
+        [(1, "jd", "quality_defect")],
     )
 
     await fake_api.user_text(SHOPPER, "/new")
     await fake_api.wait_for_message(SHOPPER, "在哪个平台买的", since=fake_api.mark() - 1)
     await fake_api.press_button(SHOPPER, "抖音")
     await fake_api.wait_for(lambda c: "平台：抖音" in (c.text or ""))
-    await wait_stored(db_path, "SELECT state FROM dialog_states", [("NewCase:problem",)])
+    await eventually(
+        lambda: bot_process.dialog_state(SHOPPER), "NewCase:problem", "the dialog state"
+    )
 
     await bot_process.kill9()
     assert bot_process.returncode == -9

@@ -52,9 +52,7 @@ async def test_two_processes_on_postgres_deliver_2000_reminders_exactly_once(
 ) -> None:
     url = service_url("TEST_POSTGRES_URL")
     await reset_postgres(url)
-    texts = await seed_due_reminders(
-        tmp_path / "seed", users=200, per_user=10, late_by=timedelta(minutes=1), database_url=url
-    )
+    texts = await seed_due_reminders(url, users=200, per_user=10, late_by=timedelta(minutes=1))
     workers = [webhook_worker(fake_api, tmp_path, f"worker-{n}", url) for n in (1, 2)]
     try:
         for worker in workers:

@@ -8,8 +8,8 @@ shopper can get a second copy; a reminder's second copy then says it may be a re
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -37,9 +37,8 @@ def copies(fake: FakeBotAPI, chat: int, needle: str) -> list[str]:
     return [c.text or "" for c in fake.messages_to(chat) if needle in (c.text or "")]
 
 
-def reminder_rows(bot: BotProcess) -> list[tuple[str, int]]:
-    with sqlite3.connect(f"file:{bot.data_dir / 'shopguard.sqlite3'}?mode=ro", uri=True) as db:
-        return list(db.execute("SELECT status, attempts FROM reminders"))
+async def reminder_rows(bot: BotProcess) -> list[tuple[Any, ...]] | None:
+    return await bot.rows("SELECT status, attempts FROM reminders")
 
 
 async def test_a_reply_sent_while_requests_hang_arrives_once_after_the_hang(
@@ -74,7 +73,7 @@ async def test_a_due_reminder_is_delivered_once_after_its_first_tries_hang(
     fake_api: FakeBotAPI, bot_process: BotProcess
 ) -> None:
     [text] = await seed_due_reminders(
-        bot_process.data_dir, users=1, per_user=1, late_by=timedelta(seconds=30)
+        bot_process.database_url, users=1, per_user=1, late_by=timedelta(seconds=30)
     )
     impatient(bot_process)
     fake_api.hang_next(2, method="sendMessage")  # the first two tries are lost on the way
@@ -86,14 +85,14 @@ async def test_a_due_reminder_is_delivered_once_after_its_first_tries_hang(
     [delivered] = [c.text or "" for c in fake_api.sent if text in (c.text or "")]
     # the bot cannot know the lost tries never arrived, so the copy says it may be a repeat
     assert MAYBE_REPEAT in delivered
-    assert reminder_rows(bot_process) == [("sent", 1)]
+    assert await reminder_rows(bot_process) == [("sent", 1)]
 
 
 async def test_a_reminder_processed_but_answered_too_late_comes_twice_the_second_marked(
     fake_api: FakeBotAPI, bot_process: BotProcess
 ) -> None:
     [text] = await seed_due_reminders(
-        bot_process.data_dir, users=1, per_user=1, late_by=timedelta(seconds=30)
+        bot_process.database_url, users=1, per_user=1, late_by=timedelta(seconds=30)
     )
     impatient(bot_process)
     fake_api.delay_next(1, 3 * REQUEST_TIMEOUT, method="sendMessage")
@@ -106,4 +105,4 @@ async def test_a_reminder_processed_but_answered_too_late_comes_twice_the_second
     sent = [c.text or "" for c in fake_api.sent if text in (c.text or "")]
     assert len(sent) == 2
     assert sorted(MAYBE_REPEAT in body for body in sent) == [False, True]
-    assert reminder_rows(bot_process) == [("sent", 1)]
+    assert await reminder_rows(bot_process) == [("sent", 1)]
